@@ -1,0 +1,173 @@
+"""Errors and diagnostics.
+
+The exception tree (every class also subclasses a builtin, so callers may
+catch ``ValueError`` / ``LookupError`` / ``OSError`` without importing pubconv)::
+
+    PubconvError
+    ├── ParseError(ValueError)          input is not valid in its format; has .position
+    │   └── StrictError                 strict=True turned diagnostics into a failure; has .diagnostics
+    ├── WriteError(ValueError)          a paper cannot be written in the target format
+    ├── UnknownFormatError(LookupError) a format name, extension or sniff did not resolve
+    └── InputError(OSError)             a file cannot be read, decoded, or would be overwritten
+
+Recoverable problems are not raised: readers and writers return them as
+:class:`Diagnostic` values (code, severity, message, position, entry key). The
+API turns them into :class:`PubconvWarning` warnings, or raises
+:class:`StrictError` when ``strict=True``.
+
+Diagnostic codes are stable; :data:`CODES` is the table of them.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from .model import Position
+
+__all__ = [
+    "CODES",
+    "Diagnostic",
+    "InputError",
+    "ParseError",
+    "PubconvError",
+    "PubconvWarning",
+    "Severity",
+    "StrictError",
+    "UnknownFormatError",
+    "WriteError",
+]
+
+
+class Severity(enum.Enum):
+    """How bad a diagnostic is. ``ERROR``: a record (or part of the file) was not converted."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+#: Stable diagnostic codes: code -> (default severity, short title).
+CODES: Final[dict[str, tuple[Severity, str]]] = {
+    # syntax (1xx)
+    "PC100": (Severity.ERROR, "syntax error"),
+    "PC101": (Severity.ERROR, "unbalanced braces or quotes"),
+    "PC102": (Severity.ERROR, "missing '=' or ','"),
+    "PC103": (Severity.WARNING, "text between entries"),
+    "PC104": (Severity.ERROR, "truncated input"),
+    "PC105": (Severity.WARNING, "input is not UTF-8; decoded with a fallback encoding"),
+    "PC106": (Severity.ERROR, "record has no content"),
+    # entries and fields (2xx)
+    "PC200": (Severity.ERROR, "duplicate citation key"),
+    "PC201": (Severity.WARNING, "duplicate field in an entry; the first value is kept"),
+    "PC210": (Severity.WARNING, "required field missing for the entry type"),
+    "PC211": (Severity.ERROR, "undefined @string macro"),
+    "PC212": (Severity.ERROR, "crossref points to no entry"),
+    "PC213": (Severity.WARNING, "unknown entry type, read as misc"),
+    "PC214": (Severity.WARNING, "crossref cycle"),
+    "PC220": (Severity.WARNING, "malformed date or month"),
+    "PC221": (Severity.WARNING, "malformed name"),
+    "PC222": (Severity.WARNING, "LaTeX command that has no Unicode equivalent kept verbatim"),
+    # listing (3xx)
+    "PC300": (Severity.WARNING, "byline could not be split into title and authors"),
+    "PC301": (Severity.ERROR, "listing entry without a header line"),
+    "PC302": (Severity.WARNING, "unknown subject code"),
+    # writing (4xx)
+    "PC400": (Severity.WARNING, "the target format cannot hold a field; it was dropped"),
+    "PC401": (Severity.WARNING, "value changed to fit the target format"),
+    "PC402": (Severity.INFO, "citation key generated or changed to keep keys unique"),
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Diagnostic:
+    """A recoverable problem found while reading, writing or checking."""
+
+    code: str
+    """Stable code from :data:`CODES` (``PC201``)."""
+    message: str
+    """What is wrong and, where it helps, how to fix it."""
+    severity: Severity = Severity.WARNING
+    position: Position | None = None
+    key: str | None = None
+    """The citation key of the entry concerned, when there is one."""
+
+    @classmethod
+    def make(
+        cls,
+        code: str,
+        message: str,
+        position: Position | None = None,
+        *,
+        key: str | None = None,
+        severity: Severity | None = None,
+    ) -> Diagnostic:
+        """A diagnostic whose severity defaults to the code's."""
+        sev = severity if severity is not None else CODES[code][0]
+        return cls(code=code, message=message, severity=sev, position=position, key=key)
+
+    def __str__(self) -> str:
+        where = str(self.position) if self.position is not None else "<input>"
+        key = f" [{self.key}]" if self.key else ""
+        return f"{where}: {self.severity}: {self.message}{key} ({self.code})"
+
+
+class PubconvWarning(UserWarning):
+    """Category of the warnings :func:`pubconv.loads` issues for diagnostics."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+class PubconvError(Exception):
+    """Base class of every error pubconv raises."""
+
+
+class ParseError(PubconvError, ValueError):
+    """The input is not valid in its format."""
+
+    def __init__(self, message: str, position: Position | None = None, *, code: str = "PC100") -> None:
+        super().__init__(f"{position}: {message}" if position is not None else message)
+        self.message = message
+        self.position = position
+        self.code = code
+
+
+class StrictError(ParseError):
+    """``strict=True`` and the conversion produced diagnostics; none of it was written."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.diagnostics = tuple(diagnostics)
+        first = self.diagnostics[0] if self.diagnostics else None
+        more = f" (and {len(self.diagnostics) - 1} more)" if len(self.diagnostics) > 1 else ""
+        super().__init__(
+            (first.message if first else "strict mode") + more,
+            first.position if first else None,
+            code=first.code if first else "PC100",
+        )
+
+
+class WriteError(PubconvError, ValueError):
+    """A paper cannot be written in the target format."""
+
+
+class UnknownFormatError(PubconvError, LookupError):
+    """A format name, file extension or content sniff did not resolve to a format."""
+
+    def __init__(self, message: str, choices: Iterable[str] = ()) -> None:
+        self.choices = tuple(choices)
+        if self.choices:
+            message += f" (choose from: {', '.join(self.choices)})"
+        super().__init__(message)
+
+
+class InputError(PubconvError, OSError):
+    """A file cannot be read or decoded, or an output would overwrite an input."""
