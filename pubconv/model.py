@@ -263,9 +263,11 @@ class Paper:
     key: str | None = None
     """Citation key / CSL ``id``; writers generate one when absent."""
     title: str | None = None
-    title_nocase: tuple[tuple[int, int], ...] = ()
+    title_nocase: tuple[tuple[int, int], ...] | None = None
     """Spans ``(start, end)`` of :attr:`title` whose letter case must be kept (BibTeX braces,
-    CSL ``<span class="nocase">``)."""
+    CSL ``<span class="nocase">``). ``()`` means the source could mark such spans and marked
+    none; None means the source cannot express case protection (listing, RIS, JATS), so
+    writers that need it (BibTeX) protect acronyms and camel-case words themselves."""
     title_short: str | None = None
 
     author: tuple[Name, ...] = ()
@@ -331,6 +333,11 @@ class Paper:
     extra: tuple[tuple[str, str], ...] = ()
     """Fields no attribute above holds, in source order: ``(name, value)``."""
 
+    raw: tuple[tuple[str, str], ...] = field(default=(), compare=False, repr=False)
+    """Verbatim source markup of fields, ``(paper field, text)``, from a markup source such as
+    BibTeX's LaTeX. A writer of the same markup reuses a raw text only while it still decodes
+    to the field's current value, so user LaTeX and macros survive BibTeX -> BibTeX. Not part
+    of equality."""
     origin: Position | None = field(default=None, compare=False, repr=False)
     """Where the record started in its source; not part of equality."""
 
