@@ -79,6 +79,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC300": (Severity.WARNING, "byline could not be split into title and authors"),
     "PC301": (Severity.ERROR, "listing entry without a header line"),
     "PC302": (Severity.WARNING, "unknown subject code"),
+    "PC303": (Severity.WARNING, "malformed listing header line, read leniently"),
     # writing (4xx)
     "PC400": (Severity.WARNING, "the target format cannot hold a field; it was dropped"),
     "PC401": (Severity.WARNING, "value changed to fit the target format"),

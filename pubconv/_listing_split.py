@@ -1,0 +1,373 @@
+"""Splitting a listing byline into title, authors, et-al flag and organisation tag.
+
+A listing byline glues the title to the author list with no separator::
+
+    Policy-Induced Self-Supervision Improves Representation Finetuning in Visual RLSébastien M. R. Arnold, Fei Sha
+
+The method (see :func:`split_byline`):
+
+1. Peel the explicit parts off the end: the organisation tag after the last
+   ``" · "`` (an empty tag, a trailing ``" ·"``, means "no organisation" and
+   is how the writer escapes a title containing ``" · "``), then ``" et al."``.
+2. If the rest contains :data:`SEPARATOR` (U+2063 INVISIBLE SEPARATOR, which
+   only pubconv's writer emits when the heuristics below would go wrong), the
+   title is what precedes it and the authors what follows.
+3. Otherwise cut the rest at ``", "``. The items at the end that look like
+   names are authors; the *glued* item holds the end of the title and the
+   first author. The glued item is the right-most item that does not look
+   like a name (or any item after it); inside it, candidate split points are
+   the positions where a non-space character is immediately followed by an
+   upper-case letter within the last few words (a first author has at most
+   :data:`MAX_NAME_WORDS` words and its first word at most
+   :data:`MAX_TOKEN` characters, so candidates are bounded). A candidate is
+   valid when the remainder parses as a name (capitalised words, initials,
+   particles, hyphenated parts, nicknames; or an organisation with a cue
+   word) and the title does not end in a character no title ends with
+   (``-``, ``(``, ``/``). Valid candidates are ranked by a cost that sums how
+   odd the title's last word is (camel-case word starting lower-case, a
+   dangling initial ``frictionG.``, a split inside an upper-case run) and how
+   odd the first author is (camel-case first word, a single-word name, many
+   words). The cheapest wins; a tie goes to the longer name.
+4. Nothing valid: the byline is the title and there are no authors
+   (the caller reports PC300).
+
+Everything is linear in the length of the byline: regexes are anchored, their
+repetitions are bounded or over disjoint character classes, and each item is
+examined a bounded number of times.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Final, NamedTuple
+
+__all__ = [
+    "MAX_NAME_WORDS",
+    "MAX_TOKEN",
+    "ORG_CUES",
+    "SEPARATOR",
+    "Byline",
+    "is_org",
+    "looks_like_name",
+    "split_byline",
+    "split_title_authors",
+]
+
+#: Explicit title/author separator (U+2063 INVISIBLE SEPARATOR); written only when needed.
+SEPARATOR: Final = "\u2063"
+#: Organisation tag separator.
+ORG_MARK: Final = " \u00b7 "
+ETAL: Final = " et al."
+
+#: Most words a personal name may have.
+MAX_NAME_WORDS: Final = 6
+#: Most words an organisation author may have.
+MAX_ORG_WORDS: Final = 8
+#: Longest first word of the first author considered (bounds the candidate scan).
+MAX_TOKEN: Final = 40
+
+#: Last words that make an author an organisation (``Gemma Team``).
+ORG_CUES: Final = frozenset(
+    {
+        "Team", "Teams", "Collaboration", "Consortium", "Lab", "Labs", "Laboratory",
+        "Laboratories", "Group", "Project", "Initiative", "Committee", "Society", "Institute",
+        "Association", "Foundation", "Council", "Alliance", "Organization", "Organisation",
+        "Center", "Centre", "Inc.", "Inc", "Ltd.", "Ltd", "LLC", "Corporation", "Corp.",
+        "Company", "Agency", "Department", "University", "Taskforce", "Task-Force", "Force",
+        "Community", "Federation", "Programme", "Program", "Network", "Collective", "Board",
+        "Office", "Authors", "Contributors", "Members", "Developers", "Working",
+    }
+)  # fmt: skip
+#: First words that make an author an organisation (``Team HY-World``).
+_ORG_LEAD: Final = frozenset({"Team", "The"})
+
+#: Lower-case words that are name particles (BibTeX's *von* part), in many languages.
+PARTICLES: Final = frozenset(
+    {
+        "de", "da", "do", "dos", "das", "del", "della", "delle", "dello", "dei", "degli", "di",
+        "du", "des", "la", "le", "les", "lo", "van", "von", "vom", "der", "den", "dem", "ter",
+        "ten", "te", "het", "op", "zu", "zur", "zum", "af", "av", "y", "e", "i", "bin", "binti",
+        "bint", "ibn", "al", "el", "ben", "bat", "st.", "d'", "l'", "'t", "mac", "ap", "ua",
+    }
+)  # fmt: skip
+#: English function words: an item containing one is title text, not a name.
+_STOPWORDS: Final = frozenset(
+    {
+        "a", "an", "the", "and", "or", "of", "for", "in", "on", "with", "to", "via", "from",
+        "by", "using", "is", "are", "at", "as", "into", "over", "under", "towards", "toward",
+        "through", "without", "beyond", "between", "its", "their", "we", "our", "can", "not",
+    }
+)  # fmt: skip
+
+
+def _char_classes() -> tuple[str, str]:
+    """Regex classes for upper-case letters and for other letters (lower-case or caseless)."""
+    upper: list[tuple[int, int]] = []
+    other: list[tuple[int, int]] = []
+
+    def add(ranges: list[tuple[int, int]], cp: int) -> None:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+
+    for cp in range(0x30000 if sys.maxunicode > 0xFFFF else 0x10000):
+        ch = chr(cp)
+        if ch.isupper() or ch.istitle():
+            add(upper, cp)
+        elif ch.isalpha() or 0x300 <= cp <= 0x36F:  # letters and combining accents
+            add(other, cp)
+
+    def render(ranges: list[tuple[int, int]]) -> str:
+        return "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in ranges
+        )
+
+    return render(upper), render(other)
+
+
+_U, _L = _char_classes()
+U: Final = f"[{_U}]"
+L: Final = f"[{_L}]"
+_APOS = "'\u2019"
+_HY = "\\-\u2010"
+
+# A capitalised word, optionally camel-cased (McDonald, O'Brien, Sébastien, DeSimone).
+_CAPW = f"{U}(?:[{_L}{_APOS}]+(?:{U}{L}[{_L}{_APOS}]*)*)?"
+# ... with hyphenated parts (Benoit-Lévy, Hung-yi, Max-K, Raaschou-jensen).
+_CAPWH = f"{_CAPW}(?:[{_HY}](?:{_CAPW}|{L}+))*"
+# Initials: A. / A.M. / R.H.J. / J.-L. / Ch.
+_INIT = f"{U}{L}?\\.(?:[{_HY}]?{U}{L}?\\.)*"
+# An initial glued to the family name: T.Geisser, N.Kartashov.
+_INITW = f"{_INIT}{_CAPWH}"
+# All capitals (NVIDIA, HY-World, LLM-Core, II).
+_CAPS = f"{U}{U}+(?:[{_HY}](?:{U}+|{_CAPW}))*"
+_PART = "|".join(sorted((re.escape(p) for p in PARTICLES), key=len, reverse=True))
+# A quoted nickname: "Richie", “Richie”, (Richie).
+_NICK = f'(?:"[^"\\s]+"|\u201c[^\u201d\\s]+\u201d|\\({U}[^)\\s]*\\))'
+
+_TOKEN_PLAIN = re.compile(f"(?:{_CAPWH}|{_INIT}|{_INITW})")
+_TOKEN_CAMEL = re.compile(f"{U}[{_L}{_APOS}]*{U}")  # prefix test: a hump inside the first word
+_TOKEN_CAPS = re.compile(_CAPS)
+_WORD = f"(?:{_INITW}|{_CAPWH}|{_INIT}|{_CAPS}|{_NICK}|(?:{_PART}))"
+_LAST = f"(?:{_INITW}|{_CAPWH}|{_INIT}|{_CAPS})"
+#: A personal name: up to MAX_NAME_WORDS words, the last one not a particle or nickname.
+_PERSON = re.compile(f"(?:{_WORD} ){{0,{MAX_NAME_WORDS - 1}}}{_LAST}")
+#: A first word of a first author glued to the title.
+_FIRST = re.compile(f"(?:{_INITW}|{_CAPWH}|{_INIT}|{_CAPS})")
+#: A loose word for names that fail the strict pattern (no digits, no sentence punctuation).
+_LOOSE_WORD = re.compile(f"[^\\s\\d?!:;,\\[\\]{{}}<>=+*/\\\\|@#$%^&~]+")
+#: Candidate split points: a non-space character followed by an upper-case letter.
+_CANDIDATE = re.compile(f"(?<=\\S)(?={U})")
+_HAS_UPPER = re.compile(U)
+_CAMEL_WORD = re.compile(f"{L}{U}")
+_INITIALS_ONLY = re.compile(f"{U}\\.?|(?:{U}\\.-?)+")
+
+
+class Byline(NamedTuple):
+    """A byline taken apart; ``authors`` are display strings."""
+
+    title: str
+    authors: tuple[str, ...]
+    truncated: bool
+    organization: str | None
+    split_ok: bool
+    """False when the byline had text but no author list could be found in it."""
+
+
+_ORG_BAD = re.compile("[:?!;\"\u201c\u201d]")
+_ORG_LOWER: Final = frozenset({"of", "for", "the", "and", "on", "in", "at", "de", "du", "la", "für"})
+
+
+def is_org(name: str) -> bool:
+    """True when ``name`` reads as an organisation: a cue word last (``Gemma Team``) or first.
+
+    The other words must look like parts of a proper name (capitalised, all
+    capitals, digits, or a few connectives such as ``of``).
+    """
+    words = name.split()
+    if len(words) < 2 or len(words) > MAX_ORG_WORDS:
+        return False
+    if not (words[-1] in ORG_CUES or words[0] in _ORG_LEAD):
+        return False
+    if _ORG_BAD.search(name):
+        return False
+    if not (words[0][:1].isupper() or words[0][:1].isdigit()):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w in _ORG_LOWER for w in words)
+
+
+def _name_cost(item: str) -> float | None:
+    """How unusual ``item`` is as one author (0 = typical), None when it is no name."""
+    if not item or len(item) > 120:
+        return None
+    if is_org(item):
+        return 0.0 if "?" not in item else None
+    if _PERSON.fullmatch(item):
+        n = item.count(" ") + 1
+        camel = len(_CAMEL_WORD.findall(item))
+        if n == 1:
+            if _INITIALS_ONLY.fullmatch(item):
+                return None  # ``A`` or ``G.A.`` alone is no name
+            return 2.0 + camel  # a mononym or a bare family name
+        return camel + (0.0 if n <= 4 else 0.5 * (n - 4))
+    # loose fallback: a few letter words, no function words, something capitalised
+    words = item.split(" ")
+    if len(words) > MAX_NAME_WORDS:
+        return None
+    if not all(_LOOSE_WORD.fullmatch(w) for w in words):
+        return None
+    if any(w.casefold() in _STOPWORDS for w in words):
+        return None
+    if len(words) == 1 and item.isalpha():
+        return 3.0  # a lower-case or odd single word (``bob``)
+    if not _HAS_UPPER.match(words[-1]) and not _HAS_UPPER.match(words[0]):
+        return None
+    return 3.0
+
+
+def looks_like_name(item: str) -> bool:
+    """True when ``item`` can stand as one author of an author list."""
+    return _name_cost(item) is not None
+
+
+_BAD_END = frozenset("-\u2010([{/&+@#_\u00b7")
+_STRONG_END = frozenset("?!)]}\"'\u2019\u201d*:;%")
+_INIT_END = re.compile(f"{L}{U}\\.$")
+
+
+def _title_end_cost(tail: str, first: str) -> float | None:
+    """How unusual it is for the title to end in ``tail`` (its last word) before ``first``."""
+    c = tail[-1]
+    if c in _BAD_END:
+        return None
+    if c in _STRONG_END:
+        return 0.0
+    if c.isdigit():
+        return 0.3
+    if c == ".":
+        return 3.0 if _INIT_END.search(tail) else 0.8
+    if c.isupper() or c.istitle():
+        if len(tail) >= 2 and not (tail[-2].isupper() or tail[-2].isdigit()):
+            # a single capital after lower case ends the title: IndeX, frictionG
+            return 2.0
+        if first[:2].isupper() and len(first) > 1 and first[1].isalpha():
+            return 2.0  # the split cuts a run of capitals: NVID|IA
+        return 0.3
+    if c.isalpha():
+        # lower-case end; camel-case words are less likely to end a title than names are to start
+        head = tail[0]
+        humps = any(ch.isupper() for ch in tail[1:])
+        if humps:
+            return 2.0 if head.islower() else 1.0
+        return 0.0
+    return 0.5
+
+
+def _first_cost(first: str, org: bool) -> float:
+    """How unusual ``first`` is as the first word of the first author."""
+    if _TOKEN_CAPS.fullmatch(first):
+        return 1.0
+    if _TOKEN_CAMEL.match(first):
+        return 0.5 if org else 1.5
+    return 0.0
+
+
+def _glued_candidates(item: str) -> list[tuple[float, int]]:
+    """Valid split points in the glued item, with their costs."""
+    out: list[tuple[float, int]] = []
+    # the first author lies in the last MAX_NAME_WORDS words (MAX_ORG_WORDS for organisations)
+    limit = len(item)
+    start = limit
+    for _ in range(MAX_ORG_WORDS):
+        sp = item.rfind(" ", 0, start)
+        if sp < 0:
+            start = 0
+            break
+        start = sp
+    for m in _CANDIDATE.finditer(item, max(start, 1)):
+        p = m.start()
+        word_start = item.rfind(" ", 0, p) + 1
+        word_end = item.find(" ", p)
+        if word_end < 0:
+            word_end = limit
+        if word_end - p > MAX_TOKEN:
+            continue
+        name = item[p:]
+        tail = item[word_start:p]
+        first = item[p:word_end]
+        if not _FIRST.fullmatch(first) and not is_org(name):
+            continue
+        name_cost = _name_cost(name)
+        if name_cost is None:
+            continue
+        end_cost = _title_end_cost(tail, first)
+        if end_cost is None:
+            continue
+        cost = name_cost + end_cost + _first_cost(first, is_org(name))
+        out.append((cost, p))
+    return out
+
+
+def split_title_authors(text: str) -> tuple[str, list[str]] | None:
+    """Split ``title+authors`` (no org tag, no et al.) into the title and author strings.
+
+    Returns None when no author list can be found.
+    """
+    items = text.split(", ")
+    n = len(items)
+    costs = [_name_cost(it) for it in items]
+    first_bad = -1
+    for i in range(n - 1, -1, -1):
+        if costs[i] is None:
+            first_bad = i
+            break
+    for g in range(max(first_bad, 0), n):
+        cands = _glued_candidates(items[g])
+        if not cands:
+            continue
+        # cheapest; on a tie the earlier split point (the longer name) wins
+        _, p = min(cands)
+        glued = items[g]
+        title = ", ".join(items[:g] + [glued[:p]])
+        return title, [glued[p:], *items[g + 1 :]]
+    return None
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split())
+
+
+def split_byline(line: str) -> Byline:
+    """Take a byline apart (see the module docstring for the method)."""
+    rest = line.strip()
+    org: str | None = None
+    if rest.endswith(" \u00b7") or rest == "\u00b7":
+        rest = rest[:-1].rstrip()
+    else:
+        i = rest.rfind(ORG_MARK)
+        if i >= 0:
+            org = rest[i + len(ORG_MARK) :].strip() or None
+            rest = rest[:i].rstrip()
+    truncated = False
+    if rest.endswith(ETAL):
+        truncated = True
+        rest = rest[: -len(ETAL)].rstrip()
+    elif rest.endswith(" et al"):
+        truncated = True
+        rest = rest[:-6].rstrip()
+    if SEPARATOR in rest:
+        title, _, names = rest.partition(SEPARATOR)
+        authors = tuple(a for a in (_fold(x) for x in names.split(", ")) if a)
+        return Byline(title.strip(), authors, truncated, org, True)
+    if not rest:
+        return Byline("", (), truncated, org, True)
+    found = split_title_authors(rest)
+    if found is None:
+        return Byline(rest, (), truncated, org, False)
+    title, authors = found
+    return Byline(title.strip(), tuple(_fold(a) for a in authors), truncated, org, True)

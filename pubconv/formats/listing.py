@@ -1,0 +1,446 @@
+"""The listing format: a publication page's plain-text listing.
+
+Each entry is three parts::
+
+    LGAug 27, 2020Code
+    learn2learn: A Library for Meta-Learning ResearchSébastien M. R. Arnold, Praateek Mahajan et al.
+    Meta-learning researchers face two fundamental issues ...
+
+**Header line** ``[code]date[Code]``, starting in column 1:
+
+* ``code``: a two-capital arXiv subject code (``LG``), a full class
+  (``cs.LG``, ``hep-th``, ``q-bio.NC``) or nothing. It is kept as
+  :attr:`Category.code`; :attr:`Category.arxiv_class` is set when exactly one
+  archive uses a two-letter code (``LG`` -> ``cs.LG``, ``CO`` -> None) or when a
+  known full class is given. An unknown code is kept with a PC302 warning.
+* ``date``: ``Mon D, YYYY`` (day precision), ``Mon YYYY`` (month precision),
+  ``YYYY`` (year precision) or ``n.d.`` (no date). The writer uses the form
+  matching the precision of :attr:`Paper.issued`: ``LGAug 27, 2020``,
+  ``LGAug 2020``, ``LG2020``, ``LGn.d.``.
+* ``Code``: the paper's code badge (:attr:`Paper.has_code`).
+
+A line that nearly matches (full month names, a missing comma, lower-case
+code, ``Feb 30``) is read as a header with a PC303 warning, so that a sloppy
+header never merges two entries.
+
+**Byline**: the line right after the header (it may be empty): title glued to
+the authors, ``" et al."`` when the list was cut, ``" · org"`` for the
+organisation tag; see :mod:`pubconv._listing_split` for how it is split.
+
+**Abstract**: the following lines up to the next header, kept with their line
+breaks; blank lines around it and trailing spaces are dropped.
+
+Escaping rules of the writer (the reader undoes them):
+
+* an abstract line or byline that (after its leading spaces) would read as a
+  header gets one extra leading space; the reader removes one leading space
+  from such a line;
+* titles and names are written on one line (whitespace folded);
+* when the byline would not split back into the same title and authors (a
+  title ending in a name-like word, a paper without authors or without a
+  title), U+2063 INVISIBLE SEPARATOR is put between title and authors;
+* a title containing ``" · "`` of a paper without organisation gets an empty
+  tag: the byline ends in ``" ·"``.
+
+CRLF line ends, a byte-order mark, blank lines between entries and trailing
+spaces are accepted. Every paper gets ``origin`` = its header line, column 1.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+from .. import arxiv
+from .._listing_split import ORG_MARK, SEPARATOR, Byline, is_org, split_byline
+from ..errors import Diagnostic
+from ..model import Category, Date, Name, Paper, Position
+from ..names import parse_plain
+from .base import ReadResult, collect
+
+__all__ = [
+    "ALIASES",
+    "DESCRIPTION",
+    "EXTENSIONS",
+    "NAME",
+    "SUPPORTS",
+    "format_header",
+    "iter_read",
+    "iter_write",
+    "parse_header",
+    "read",
+    "sniff",
+    "write",
+]
+
+NAME: Final = "listing"
+ALIASES: Final[tuple[str, ...]] = ()
+EXTENSIONS: Final = (".txt",)
+DESCRIPTION: Final = "Publication listing: subject/date header, title+authors byline, abstract"
+SUPPORTS: Final = frozenset(
+    {
+        "title",
+        "author",
+        "author_truncated",
+        "issued",
+        "abstract",
+        "category",
+        "organization",
+        "has_code",
+    }
+)
+
+_MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUM: Final = {m: i for i, m in enumerate(_MONTHS, 1)}
+_MONTH_FULL: Final = {calendar.month_name[i].casefold(): i for i in range(1, 13)}
+_MON = "|".join(_MONTHS)
+_CODE = r"[A-Z]{2}|[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?"
+
+#: The strict header grammar.
+HEADER: Final = re.compile(
+    rf"(?P<code>{_CODE})?"
+    rf"(?:(?P<mon>{_MON}) (?P<day>[1-9]|[12][0-9]|3[01]), (?P<year>[0-9]{{4}})"
+    rf"|(?P<mon2>{_MON}) (?P<year2>[0-9]{{4}})"
+    rf"|(?P<year3>[0-9]{{4}})"
+    rf"|(?P<nd>n\.d\.))"
+    rf"(?P<badge>Code)?"
+)
+#: A looser grammar: what a human would still take for a header.
+LOOSE_HEADER: Final = re.compile(
+    r"(?P<code>[A-Za-z][A-Za-z.\-]{0,24}?)?[ \t]*"
+    r"(?:(?P<mon>[A-Za-z]{3,9})\.?[ \t]+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]*,?[ \t]*"
+    r"(?P<year>[0-9]{4})"
+    r"|(?P<mon2>[A-Za-z]{3,9})\.?,?[ \t]+(?P<year2>[0-9]{4})"
+    r"|(?P<year3>[0-9]{4})"
+    r"|(?P<nd>n\.[ ]?d\.?))"
+    r"[ \t]*(?P<badge>[Cc]ode)?[ \t]*"
+)
+_CODE_RE: Final = re.compile(_CODE)
+
+
+def _month(word: str | None) -> int | None:
+    if word is None:
+        return None
+    w = word.casefold()
+    for name, i in _MONTH_FULL.items():
+        if w == name or w == name[:3] or (len(w) >= 3 and name.startswith(w)):
+            return i
+    return None
+
+
+class Header:
+    """A parsed header line."""
+
+    __slots__ = ("badge", "code", "issued", "problem")
+
+    def __init__(self, code: str | None, issued: Date | None, badge: bool, problem: str | None) -> None:
+        self.code = code
+        self.issued = issued
+        self.badge = badge
+        self.problem = problem
+        """Why the line only loosely matches (None for a well-formed header)."""
+
+
+def parse_header(line: str) -> Header | None:
+    """Parse a header line (already stripped of its line end and trailing spaces); None if it is none."""
+    m = HEADER.fullmatch(line)
+    if m is not None:
+        code = m.group("code")
+        if m.group("nd"):
+            issued = None
+        elif m.group("year3"):
+            issued = Date(year=int(m.group("year3")))
+        elif m.group("mon2"):
+            issued = Date(year=int(m.group("year2")), month=_MONTH_NUM[m.group("mon2")])
+        else:
+            year, month, day = int(m.group("year")), _MONTH_NUM[m.group("mon")], int(m.group("day"))
+            if day > calendar.monthrange(year, month)[1]:
+                return Header(code, Date(year=year, month=month), bool(m.group("badge")), f"no day {day} in that month")
+            issued = Date(year=year, month=month, day=day)
+        return Header(code, issued, bool(m.group("badge")), None)
+    if len(line) > 60 or not line or line[0].isspace():
+        return None
+    m = LOOSE_HEADER.fullmatch(line)
+    if m is None:
+        return None
+    if m.group("mon") or m.group("mon2"):
+        month = _month(m.group("mon") or m.group("mon2"))
+        if month is None:
+            return None
+    code = m.group("code")
+    if code is not None:
+        code = code.rstrip(".-") or None
+    issued: Date | None
+    if m.group("nd"):
+        issued = None
+    elif m.group("year3"):
+        issued = Date(year=int(m.group("year3")))
+    elif m.group("mon2"):
+        issued = Date(year=int(m.group("year2")), month=month)
+    else:
+        year, day = int(m.group("year")), int(m.group("day"))
+        if 1 <= day <= calendar.monthrange(year, month)[1]:
+            issued = Date(year=year, month=month, day=day)
+        else:
+            issued = Date(year=year, month=month)
+    return Header(code, issued, bool(m.group("badge")), "expected '[code]Mon D, YYYY[Code]'")
+
+
+def _is_header(line: str) -> bool:
+    return parse_header(line) is not None
+
+
+def sniff(head: str) -> bool:
+    """True when the text starts (after blank lines and a BOM) with a strict header line."""
+    for raw in head.lstrip("\ufeff").split("\n")[:50]:
+        line = raw.rstrip()
+        if not line:
+            continue
+        return HEADER.fullmatch(line) is not None and len(line) > 4
+    return False
+
+
+def _category(code: str | None) -> tuple[Category | None, bool]:
+    """The category for a header code, and whether the code is known."""
+    if code is None:
+        return None, True
+    return Category(code=code, arxiv_class=arxiv.class_for_code(code)), arxiv.is_known_code(code)
+
+
+def _name(text: str) -> Name:
+    if is_org(text) or any(c in text for c in "{}~"):
+        return Name(literal=text)
+    name = parse_plain(text)
+    if name.family is None:
+        return Name(literal=text)
+    return name
+
+
+class _Entry:
+    """An entry being read."""
+
+    __slots__ = ("abstract", "byline", "byline_line", "header", "line")
+
+    def __init__(self, header: Header, line: int) -> None:
+        self.header = header
+        self.line = line
+        self.byline: str | None = None
+        self.byline_line = line + 1
+        self.abstract: list[str] = []
+
+
+def _finish(entry: _Entry, source: str) -> Iterator[Paper | Diagnostic]:
+    header = entry.header
+    pos = Position(source=source, line=entry.line, column=1)
+    if header.problem is not None:
+        yield Diagnostic.make("PC303", f"malformed header line: {header.problem}", pos)
+    category, known = _category(header.code)
+    if not known:
+        yield Diagnostic.make("PC302", f"unknown subject code {header.code!r} kept as is", pos)
+    byline = split_byline(entry.byline or "")
+    if not byline.split_ok:
+        yield Diagnostic.make(
+            "PC300",
+            "byline could not be split into title and authors; kept whole as the title",
+            Position(source=source, line=entry.byline_line, column=1),
+        )
+    lines = entry.abstract
+    while lines and not lines[-1]:
+        lines.pop()
+    start = 0
+    while start < len(lines) and not lines[start]:
+        start += 1
+    abstract = "\n".join(lines[start:]) if start < len(lines) else None
+    yield Paper(
+        type="article",
+        title=byline.title or None,
+        author=tuple(_name(a) for a in byline.authors),
+        author_truncated=byline.truncated,
+        issued=header.issued,
+        abstract=abstract,
+        category=category,
+        organization=byline.organization,
+        has_code=header.badge,
+        origin=pos,
+    )
+
+
+def _unescape(line: str) -> str:
+    """Remove the writer's escaping space from a line that would otherwise read as a header."""
+    if line[:1] == " ":
+        stripped = line.lstrip()
+        if stripped and _is_header(stripped):
+            return line[1:]
+    return line
+
+
+def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Paper | Diagnostic]:
+    """Read entries one at a time from an iterable of lines (with or without line ends)."""
+    entry: _Entry | None = None
+    stray_start: int | None = None
+    expect_byline = False
+    for number, raw in enumerate(lines, 1):
+        line = raw.rstrip("\r\n")
+        if number == 1 and line.startswith("\ufeff"):
+            line = line[1:]
+        line = line.rstrip()
+        header = parse_header(line) if line else None
+        if header is not None:
+            if entry is not None:
+                yield from _finish(entry, source)
+            elif stray_start is not None:
+                yield Diagnostic.make(
+                    "PC301",
+                    f"text before the first header line (lines {stray_start}-{number - 1}) skipped",
+                    Position(source=source, line=stray_start, column=1),
+                )
+                stray_start = None
+            entry = _Entry(header, number)
+            expect_byline = True
+            continue
+        if entry is None:
+            if line and stray_start is None:
+                stray_start = number
+            continue
+        if expect_byline:
+            entry.byline = _unescape(line)
+            entry.byline_line = number
+            expect_byline = False
+        else:
+            entry.abstract.append(_unescape(line))
+    if entry is not None:
+        yield from _finish(entry, source)
+    elif stray_start is not None:
+        yield Diagnostic.make(
+            "PC301",
+            "no header line found; the text is not a listing entry",
+            Position(source=source, line=stray_start, column=1),
+        )
+
+
+def read(text: str, *, source: str = "<string>") -> ReadResult:
+    """Read a whole listing."""
+    return collect(iter_read(text.split("\n"), source=source))
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace(SEPARATOR, " ").split())
+
+
+def _code(category: Category | None, diags: list[Diagnostic] | None, where: str) -> str:
+    if category is None:
+        return ""
+    if category.code and _CODE_RE.fullmatch(category.code):
+        return category.code
+    if category.arxiv_class and _CODE_RE.fullmatch(category.arxiv_class):
+        code = arxiv.code_for_class(category.arxiv_class)
+    else:
+        code = ""
+    if category.code and diags is not None:
+        diags.append(
+            Diagnostic.make("PC401", f"subject code {category.code!r} cannot be written; using {code!r}", key=where)
+        )
+    return code
+
+
+def _date(issued: Date | None, diags: list[Diagnostic] | None, where: str) -> str:
+    if issued is None:
+        return "n.d."
+    lost = issued.circa or issued.end is not None or issued.season is not None or issued.literal is not None
+    year = issued.year
+    if year is None or not 1000 <= year <= 9999:
+        out = "n.d."
+        lost = lost or year is not None
+    elif issued.month is None:
+        out = f"{year}"
+    elif issued.day is None:
+        out = f"{_MONTHS[issued.month - 1]} {year}"
+    else:
+        out = f"{_MONTHS[issued.month - 1]} {issued.day}, {year}"
+    if lost and diags is not None:
+        diags.append(Diagnostic.make("PC401", f"date {issued!r} written as {out!r}", key=where))
+    return out
+
+
+def format_header(paper: Paper, diagnostics: list[Diagnostic] | None = None) -> str:
+    """The header line of ``paper``."""
+    where = paper.key or (paper.title or "")[:40]
+    return (
+        _code(paper.category, diagnostics, where)
+        + _date(paper.issued, diagnostics, where)
+        + ("Code" if paper.has_code else "")
+    )
+
+
+def _clean_name(text: str) -> str:
+    return _fold(text).replace(", ", " ").replace(ORG_MARK, " ").rstrip(",")
+
+
+def _byline(paper: Paper, diags: list[Diagnostic] | None, where: str) -> str:
+    title = _fold(paper.title or "")
+    names = [_clean_name(n.display()) for n in paper.author]
+    names = [n for n in names if n]
+    org = _fold(paper.organization or "").replace(ORG_MARK, " ") or None
+    want = Byline(title, tuple(names), paper.author_truncated, org, True)
+    tail = (" et al." if paper.author_truncated else "") + (ORG_MARK + org if org else "")
+    line = title + ", ".join(names) + tail
+    if split_byline(line) == want and not line.startswith((" ", "\u00b7")):
+        return line
+    line = title + SEPARATOR + ", ".join(names) + tail
+    if org is None and ORG_MARK in line:
+        line += " \u00b7"
+    if split_byline(line) != want and diags is not None:
+        diags.append(Diagnostic.make("PC401", "byline may not read back identically", key=where))
+    return line
+
+
+def _escape(line: str) -> str:
+    stripped = line.lstrip()
+    if stripped and _is_header(stripped):
+        return " " + line
+    return line
+
+
+_DEFAULTS: Final = Paper()
+_SKIP: Final = SUPPORTS | {"type", "raw", "origin", "key", "title_nocase"}
+
+
+def _dropped(paper: Paper, diags: list[Diagnostic], where: str) -> None:
+    for name in paper.__dataclass_fields__:
+        if name in _SKIP:
+            continue
+        if getattr(paper, name) != getattr(_DEFAULTS, name):
+            diags.append(
+                Diagnostic.make("PC400", f"the listing format cannot hold {name!r}; dropped", key=where)
+            )
+
+
+def iter_write(
+    papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None, **options: Any
+) -> Iterator[str]:
+    """Serialise papers one entry (a chunk ending in a newline) at a time."""
+    for paper in papers:
+        where = paper.key or (paper.title or "")[:40]
+        if diagnostics is not None:
+            _dropped(paper, diagnostics, where)
+        parts = [format_header(paper, diagnostics), _escape(_byline(paper, diagnostics, where))]
+        if paper.abstract:
+            lines = [ln.rstrip() for ln in paper.abstract.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+            while lines and not lines[-1]:
+                lines.pop()
+            while lines and not lines[0]:
+                lines.pop(0)
+            parts.extend(_escape(ln) for ln in lines)
+        yield "\n".join(parts) + "\n"
+
+
+def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None, **options: Any) -> str:
+    """Serialise papers; the text ends with a newline."""
+    return "".join(iter_write(papers, diagnostics=diagnostics, **options))
