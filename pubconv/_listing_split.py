@@ -164,6 +164,7 @@ _LOOSE_WORD = re.compile(f"[^\\s\\d?!:;,\\[\\]{{}}<>=+*/\\\\|@#$%^&~]+")
 #: Candidate split points: a non-space character followed by an upper-case letter.
 _CANDIDATE = re.compile(f"(?<=\\S)(?={U})")
 _HAS_UPPER = re.compile(U)
+_BRAND = re.compile(f"{U}[^\\s]*[0-9][^\\s]*")  # Qwen2.5 (organisations only)
 _CAMEL_WORD = re.compile(f"{L}{U}")
 _INITIALS_ONLY = re.compile(f"{U}\\.?|(?:{U}\\.-?)+")
 
@@ -206,7 +207,7 @@ def _name_cost(item: str) -> float | None:
     if not item or len(item) > 120:
         return None
     if is_org(item):
-        return 0.0 if "?" not in item else None
+        return 0.5 * max(item.count(" ") - 2, 0)
     if _PERSON.fullmatch(item):
         n = item.count(" ") + 1
         camel = len(_CAMEL_WORD.findall(item))
@@ -237,7 +238,11 @@ def looks_like_name(item: str) -> bool:
 
 _BAD_END = frozenset("-\u2010([{/&+@#_\u00b7")
 _STRONG_END = frozenset("?!)]}\"'\u2019\u201d*:;%")
-_INIT_END = re.compile(f"{L}{U}\\.$")
+_INIT_END = re.compile(f"[^\\s.\\-]{U}\\.$")
+_PLURAL_ACRONYM = re.compile(f"[{_U}0-9\\-]*{U}{U}s")
+# Signs of a title word glued to a name: a run of capitals running into a
+# capitalised word (``DSAMeituan``), or a word with two humps (``HydroSludgeMeituan``).
+_GLUE = re.compile(f"{U}{U}(?!s\\b){L}|{L}{U}[^\\s]*?{L}{U}")
 
 
 def _title_end_cost(tail: str, first: str) -> float | None:
@@ -253,15 +258,19 @@ def _title_end_cost(tail: str, first: str) -> float | None:
         return 3.0 if _INIT_END.search(tail) else 0.8
     if c.isupper() or c.istitle():
         if len(tail) >= 2 and not (tail[-2].isupper() or tail[-2].isdigit()):
-            # a single capital after lower case ends the title: IndeX, frictionG
-            return 2.0
+            # a single capital after lower case ends the title: MoE, IndeX, frictionG
+            return 1.0
         if first[:2].isupper() and len(first) > 1 and first[1].isalpha():
             return 2.0  # the split cuts a run of capitals: NVID|IA
+        if len(first) == 1 or not first[1].isalpha():
+            return 1.5  # a bare capital after capitals: HD|L Graph
         return 0.3
     if c.isalpha():
         # lower-case end; camel-case words are less likely to end a title than names are to start
         head = tail[0]
         humps = any(ch.isupper() for ch in tail[1:])
+        if humps and _PLURAL_ACRONYM.fullmatch(tail):
+            return 0.0  # LLMs, PDEs
         if humps:
             return 2.0 if head.islower() else 1.0
         return 0.0
@@ -273,7 +282,7 @@ def _first_cost(first: str, org: bool) -> float:
     if _TOKEN_CAPS.fullmatch(first):
         return 1.0
     if _TOKEN_CAMEL.match(first):
-        return 0.5 if org else 1.5
+        return 1.0 if org else 1.5
     return 0.0
 
 
@@ -300,7 +309,7 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
         name = item[p:]
         tail = item[word_start:p]
         first = item[p:word_end]
-        if not _FIRST.fullmatch(first) and not is_org(name):
+        if not _FIRST.fullmatch(first) and not (_BRAND.fullmatch(first) and is_org(name)):
             continue
         name_cost = _name_cost(name)
         if name_cost is None:
@@ -308,7 +317,8 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
         end_cost = _title_end_cost(tail, first)
         if end_cost is None:
             continue
-        cost = name_cost + end_cost + _first_cost(first, is_org(name))
+        glue = len(_GLUE.findall(item, start, p)) + len(_GLUE.findall(item, p))
+        cost = name_cost + end_cost + _first_cost(first, is_org(name)) + 1.5 * glue
         out.append((cost, p))
     return out
 
