@@ -1,0 +1,563 @@
+"""The library API: json-module style verbs over texts, paths and streams.
+
+This is the only module that touches files, streams and encodings; format
+modules see ``str`` only. Texts are decoded as UTF-8 (a BOM is honoured,
+UTF-16 with a BOM too); bytes that are not UTF-8 are decoded as Windows-1252
+with a ``PC105`` diagnostic instead of being garbled silently. Line ends are
+normalised to ``\\n`` before a reader sees them.
+
+Diagnostics: :func:`read` / :func:`reads` return them with the papers;
+:func:`loads`, :func:`load`, :func:`iter_load`, :func:`dumps`, :func:`dump` and
+:func:`convert` issue them as :class:`~pubconv.errors.PubconvWarning` warnings,
+or raise :class:`~pubconv.errors.StrictError` when ``strict=True`` (info-level
+diagnostics, such as a generated citation key, are neither).
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import io
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from typing import IO, Any, BinaryIO, TypeAlias
+
+from . import registry
+from .errors import Diagnostic, InputError, PubconvWarning, Severity, StrictError
+from .formats.base import ReadResult
+from .model import Paper, Position
+
+__all__ = [
+    "ConvertReport",
+    "convert",
+    "convert_files",
+    "dump",
+    "dumps",
+    "iter_load",
+    "load",
+    "loads",
+    "losses",
+    "read",
+    "reads",
+]
+
+PathOrFile: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
+
+_FALLBACK = "cp1252"
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def _normalise(text: str) -> str:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode(data: bytes, source: str = "<bytes>", encoding: str | None = None) -> tuple[str, list[Diagnostic]]:
+    """Decode a whole input (see the module docstring for the rules)."""
+    if encoding is not None:
+        return _normalise(data.decode(encoding)), []
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _normalise(data.decode("utf-16")), []
+    try:
+        return _normalise(data.decode("utf-8-sig")), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diag = Diagnostic.make(
+            "PC105",
+            f"input is not valid UTF-8 (byte 0x{data[exc.start]:02x}); decoded as Windows-1252 — "
+            "re-save the file as UTF-8 or pass --encoding",
+            Position(source=source, line=line, column=column),
+        )
+        return _normalise(data.decode(_FALLBACK, errors="replace")), [diag]
+
+
+def _iter_lines(stream: BinaryIO, source: str, encoding: str | None) -> Iterator[str | Diagnostic]:
+    """Decoded lines (ending in ``\\n``) of a binary stream, without reading it whole."""
+    head = stream.read(4)
+    rest: Iterable[bytes] = stream
+    if encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    if encoding is not None:
+        text = io.TextIOWrapper(io.BufferedReader(_Prepend(head, stream)), encoding=encoding, newline=None)
+        for line in text:
+            yield line.lstrip("\ufeff") if line.startswith("\ufeff") else line
+        return
+    if head.startswith(codecs.BOM_UTF8):
+        head = head[3:]
+    fallback = False
+    first = True
+    for lineno, raw in enumerate(_rejoin(head, rest), start=1):
+        if not fallback:
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                fallback = True
+                yield Diagnostic.make(
+                    "PC105",
+                    f"input is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); decoded as Windows-1252 "
+                    "from here on — re-save the file as UTF-8 or pass --encoding",
+                    Position(source=source, line=lineno, column=exc.start + 1),
+                )
+        if fallback:
+            line = raw.decode(_FALLBACK, errors="replace")
+        if first and line.startswith("\ufeff"):
+            line = line[1:]
+        first = False
+        if "\r" in line:
+            yield from _normalise(line).splitlines(keepends=True)
+        else:
+            yield line
+
+
+def _rejoin(head: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
+    """Lines of ``head + rest`` split after ``\\n``."""
+    carry = head
+    for chunk in rest:
+        if carry:
+            chunk = carry + chunk
+            carry = b""
+        if chunk.endswith(b"\n"):
+            yield chunk
+        else:
+            carry = chunk
+    if carry:
+        yield carry
+
+
+class _Prepend(io.RawIOBase):
+    """A raw stream that replays ``head`` before the rest of ``stream``."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = head
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+# --------------------------------------------------------------------------- sources
+
+
+@contextmanager
+def _open_binary(source: PathOrFile) -> Iterator[tuple[BinaryIO | None, str | None, str]]:
+    """Yield (binary stream or None, text or None, display name) for any accepted source."""
+    if isinstance(source, (str, os.PathLike)):
+        name = os.fspath(source)
+        try:
+            fh = open(name, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from exc
+        try:
+            yield fh, None, name
+        finally:
+            fh.close()
+        return
+    name = str(getattr(source, "name", "<stream>"))
+    if _is_text_stream(source):
+        yield None, str(source.read()), name
+        return
+    yield source, None, name  # type: ignore[misc]
+
+
+def _is_text_stream(f: IO[Any]) -> bool:
+    if isinstance(f, io.TextIOBase):
+        return True
+    if isinstance(f, (io.RawIOBase, io.BufferedIOBase)):
+        return False
+    return "b" not in getattr(f, "mode", "b")
+
+
+def _detect(fmt: str | None, head: str, name: str | None) -> registry.Format:
+    if fmt is not None:
+        return registry.get(fmt)
+    return registry.detect(head, name if name and not name.startswith("<") else None)
+
+
+# --------------------------------------------------------------------------- diagnostics policy
+
+
+def _is_reportable(d: Diagnostic) -> bool:
+    return d.severity is not Severity.INFO
+
+
+def _emit(diagnostics: Iterable[Diagnostic], strict: bool) -> None:
+    reportable = [d for d in diagnostics if _is_reportable(d)]
+    if strict and reportable:
+        raise StrictError(reportable)
+    for d in reportable:
+        warnings.warn(PubconvWarning(d), stacklevel=3)
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def reads(
+    text: str, format: str | None = None, *, source: str = "<string>", strict: bool = False
+) -> ReadResult:
+    """Parse ``text`` into papers and diagnostics. ``strict=True`` raises on any diagnostic."""
+    text = _normalise(text)
+    fmt = _detect(format, text[: registry.SNIFF_CHARS], source)
+    result = fmt.read(text, source=source)
+    if strict:
+        _emit(result.diagnostics, strict=True)
+    return result
+
+
+def read(
+    path_or_file: PathOrFile, format: str | None = None, *, encoding: str | None = None, strict: bool = False
+) -> ReadResult:
+    """Read a file (path or open file) into papers plus every diagnostic."""
+    with _open_binary(path_or_file) as (stream, text, name):
+        decode_diags: list[Diagnostic] = []
+        if text is None:
+            assert stream is not None
+            text, decode_diags = decode(stream.read(), name, encoding)
+        result = reads(text, format, source=name)
+    if decode_diags:
+        result = dataclasses.replace(result, diagnostics=(*decode_diags, *result.diagnostics))
+    if strict:
+        _emit(result.diagnostics, strict=True)
+    return result
+
+
+def loads(
+    text: str, format: str | None = None, *, source: str = "<string>", strict: bool = False
+) -> list[Paper]:
+    """Parse ``text`` into papers; diagnostics become :class:`PubconvWarning` warnings."""
+    result = reads(text, format, source=source, strict=strict)
+    _emit(result.diagnostics, strict)
+    return list(result.papers)
+
+
+def load(
+    path_or_file: PathOrFile, format: str | None = None, *, encoding: str | None = None, strict: bool = False
+) -> list[Paper]:
+    """Read a file into papers; diagnostics become warnings (or raise with ``strict=True``)."""
+    result = read(path_or_file, format, encoding=encoding, strict=strict)
+    _emit(result.diagnostics, strict)
+    return list(result.papers)
+
+
+def _iter_items(
+    path_or_file: PathOrFile, format: str | None, encoding: str | None
+) -> Iterator[Paper | Diagnostic]:
+    with _open_binary(path_or_file) as (stream, text, name):
+        if text is not None:
+            text = _normalise(text)
+            fmt = _detect(format, text[: registry.SNIFF_CHARS], name)
+            yield from fmt.iter_read(text.splitlines(keepends=True), source=name)
+            return
+        assert stream is not None
+        peek = stream.peek(registry.SNIFF_CHARS) if hasattr(stream, "peek") else b""
+        if not peek or not hasattr(stream, "peek"):
+            data = stream.read()
+            stream = io.BytesIO(data)
+            peek = data[: registry.SNIFF_CHARS]
+        head, _ = decode(peek[: registry.SNIFF_CHARS], name, encoding)
+        fmt = _detect(format, head, name)
+        lines: list[Diagnostic] = []
+
+        def text_lines() -> Iterator[str]:
+            for item in _iter_lines(stream, name, encoding):
+                if isinstance(item, Diagnostic):
+                    lines.append(item)
+                else:
+                    yield item
+
+        for item in fmt.iter_read(text_lines(), source=name):
+            while lines:
+                yield lines.pop(0)
+            yield item
+        yield from lines
+
+
+def iter_load(
+    path_or_file: PathOrFile, format: str | None = None, *, encoding: str | None = None, strict: bool = False
+) -> Iterator[Paper]:
+    """Yield papers one at a time without holding the whole file (for streaming formats).
+
+    Diagnostics are issued as warnings as they occur; with ``strict=True`` the
+    first one raises :class:`StrictError` (papers already yielded stay yielded).
+    """
+    for item in _iter_items(path_or_file, format, encoding):
+        if isinstance(item, Paper):
+            yield item
+        else:
+            _emit([item], strict)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _is_set(value: Any) -> bool:
+    return value not in (None, (), False, "")
+
+
+def losses(paper: Paper, fmt: registry.Format | str) -> Diagnostic | None:
+    """A ``PC400`` diagnostic naming the fields of ``paper`` that ``fmt`` cannot represent, or None."""
+    if isinstance(fmt, str):
+        fmt = registry.get(fmt)
+    supports = fmt.supports
+    lost = []
+    for f in dataclasses.fields(paper):
+        if f.name in supports or f.name in ("origin", "raw") or not f.compare:
+            continue
+        value = getattr(paper, f.name)
+        if f.name == "type":
+            continue  # type folding is reported by the writer where it matters
+        if f.name == "title_nocase" and not value:
+            continue  # "no protected spans" is not information
+        if _is_set(value):
+            lost.append(f.name)
+    if not lost:
+        return None
+    return Diagnostic.make(
+        "PC400",
+        f"{fmt.name} cannot hold {', '.join(lost)}; dropped",
+        paper.origin,
+        key=paper.key,
+    )
+
+
+def _with_losses(papers: Iterable[Paper], fmt: registry.Format, sink: list[Diagnostic]) -> Iterator[Paper]:
+    for p in papers:
+        d = losses(p, fmt)
+        if d is not None:
+            sink.append(d)
+        yield p
+
+
+def dumps(papers: Iterable[Paper], format: str, *, strict: bool = False, **options: Any) -> str:
+    """Serialise papers to text in ``format``. What the format cannot hold is reported."""
+    fmt = registry.get(format)
+    diags: list[Diagnostic] = []
+    text = fmt.write(_with_losses(papers, fmt, diags), diagnostics=diags, **options)
+    _emit(diags, strict)
+    return text
+
+
+def dump(
+    papers: Iterable[Paper], path_or_file: PathOrFile, format: str, *, strict: bool = False, **options: Any
+) -> None:
+    """Write papers to a path (atomically: temp file + rename) or an open file."""
+    fmt = registry.get(format)
+    diags: list[Diagnostic] = []
+    chunks = fmt.iter_write(_with_losses(papers, fmt, diags), diagnostics=diags, **options)
+    if isinstance(path_or_file, (str, os.PathLike)):
+        with _atomic_output(os.fspath(path_or_file)) as out:
+            for chunk in chunks:
+                out.write(chunk)
+            if strict:
+                _emit(diags, strict=True)
+    else:
+        text = "".join(chunks)
+        if strict:
+            _emit(diags, strict=True)
+        stream: Any = path_or_file  # IO[str] or IO[bytes], told apart at run time
+        stream.write(text if _is_text_stream(stream) else text.encode("utf-8"))
+    _emit(diags, strict=False)
+
+
+def convert(text: str, from_: str | None, to: str, *, strict: bool = False, **options: Any) -> str:
+    """Convert ``text`` from one format (None: detect) to another."""
+    result = reads(text, from_)
+    fmt = registry.get(to)
+    diags = list(result.diagnostics)
+    if result.document is not None and (from_ is None or registry.get(from_).name == fmt.name):
+        options.setdefault("document", result.document)
+    out = fmt.write(_with_losses(result.papers, fmt, diags), diagnostics=diags, **options)
+    _emit(diags, strict)
+    return out
+
+
+# --------------------------------------------------------------------------- files pipeline (CLI)
+
+
+@dataclass
+class ConvertReport:
+    """What :func:`convert_files` did."""
+
+    records: int = 0
+    errors: int = 0
+    """Diagnostics at error level (a record, or part of an input, was not converted)."""
+    warnings: int = 0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@contextmanager
+def _atomic_output(path: str) -> Iterator[IO[str]]:
+    """A text file that replaces ``path`` only when the block succeeds."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".pubconv-", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+            yield out
+        if os.path.exists(path):
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        with _suppress_oserror():
+            os.unlink(tmp)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def _suppress_oserror() -> Iterator[None]:
+    with suppress(OSError):
+        yield
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def convert_files(
+    inputs: Sequence[str],
+    to: str,
+    *,
+    output: str | None = None,
+    from_: str | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
+    on_diagnostic: Callable[[Diagnostic], None] | None = None,
+    stdin: BinaryIO | None = None,
+    stdout: IO[str] | None = None,
+    **options: Any,
+) -> ConvertReport:
+    """Convert several inputs into one output, in order, streaming where the formats allow.
+
+    ``"-"`` reads standard input. ``output=None`` writes to ``stdout``. An output
+    that is one of the inputs is refused (:class:`InputError`); a path output is
+    written atomically and left untouched when the conversion fails; with
+    ``strict=True`` any warning or error writes nothing and raises
+    :class:`StrictError`.
+    """
+    fmt = registry.get(to)
+    if not fmt.can_write:
+        registry.get(to).write([])  # raises UnknownFormatError with the writable names
+    if output is not None and output != "-":
+        for src in inputs:
+            if src != "-" and _same_file(src, output):
+                raise InputError(f"{output}: refusing to overwrite an input file")
+    report = ConvertReport()
+
+    def note(d: Diagnostic) -> None:
+        if d.severity is Severity.ERROR:
+            report.errors += 1
+        elif d.severity is Severity.WARNING:
+            report.warnings += 1
+        report.diagnostics.append(d)
+        if on_diagnostic is not None:
+            on_diagnostic(d)
+
+    # open every input up front so an unreadable one fails before anything is written
+    for src in inputs:
+        if src != "-" and not os.path.isfile(src):
+            raise InputError(
+                f"{src}: no such file" if not os.path.exists(src) else f"{src}: not a regular file"
+            )
+
+    writer_diags: list[Diagnostic] = []
+    whole: ReadResult | None = None
+    if len(inputs) == 1 and inputs[0] != "-" and "document" not in options:
+        # same-format conversion of one file keeps document-level data (BibTeX macros, preamble)
+        with _open_binary(inputs[0]) as (stream, _text, name):
+            assert stream is not None
+            head, _ = decode(stream.read(registry.SNIFF_CHARS), name, encoding)
+        if _detect(from_, head, name) is fmt:
+            whole = read(inputs[0], from_, encoding=encoding)
+            if whole.document is not None:
+                options["document"] = whole.document
+
+    def papers() -> Iterator[Paper]:
+        if whole is not None:
+            for d in whole.diagnostics:
+                note(d)
+            for p in whole.papers:
+                report.records += 1
+                yield p
+            return
+        for src in inputs:
+            source: PathOrFile
+            if src == "-":
+                source = io.BytesIO((stdin or sys.stdin.buffer).read())
+                source.name = "<stdin>"
+            else:
+                source = src
+            for item in _iter_items(source, from_, encoding):
+                if isinstance(item, Paper):
+                    report.records += 1
+                    yield item
+                else:
+                    note(item)
+
+    def flushing(items: Iterator[Paper]) -> Iterator[Paper]:
+        for p in items:
+            d = losses(p, fmt)
+            if d is not None:
+                note(d)
+            while writer_diags:
+                note(writer_diags.pop(0))
+            if strict and (report.errors or report.warnings):
+                raise StrictError([d for d in report.diagnostics if _is_reportable(d)])
+            yield p
+
+    chunks = fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options)
+
+    def finish() -> None:
+        while writer_diags:
+            note(writer_diags.pop(0))
+        if strict and (report.errors or report.warnings):
+            raise StrictError([d for d in report.diagnostics if _is_reportable(d)])
+
+    if output is not None and output != "-":
+        with _atomic_output(output) as out:
+            for chunk in chunks:
+                out.write(chunk)
+            finish()
+        return report
+    target = stdout if stdout is not None else sys.stdout
+    if strict:
+        buffered = "".join(chunks)
+        finish()
+        target.write(buffered)
+    else:
+        for chunk in chunks:
+            target.write(chunk)
+        finish()
+    target.flush()
+    return report

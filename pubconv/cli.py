@@ -1,0 +1,176 @@
+"""The ``pubconv`` command: maps arguments onto :mod:`pubconv.api` and errors onto exit codes.
+
+Exit codes: 0 converted (warnings allowed); 1 some record failed, or any
+diagnostic under ``--strict``; 2 usage error or unreadable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import IO, Any
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+_EXAMPLES = """\
+examples:
+  pubconv fixtures/listing/seed-profile.txt --to bibtex
+  pubconv refs.bib --to listing -o papers.txt
+  pubconv a.txt b.txt --to bibtex -o all.bib      several inputs make one output
+  cat refs.bib | pubconv - --from bibtex --to bibtex -W unicode=true
+  pubconv refs.bib --to bibtex --strict           any diagnostic fails, nothing is written
+  pubconv --list-formats
+
+Diagnostics go to stderr as FILE:LINE:COL: SEVERITY: MESSAGE (CODE).
+Exit codes: 0 converted (warnings allowed), 1 some record failed (or any
+diagnostic with --strict), 2 usage error or unreadable input.
+"""
+
+_SUBCOMMANDS = ("convert",)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # exit 2 with our own wording
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"pubconv: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _writer_option(text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    key, _, value = text.partition("=")
+    low = value.strip().lower()
+    parsed: Any = value
+    if low in ("true", "yes", "on"):
+        parsed = True
+    elif low in ("false", "no", "off"):
+        parsed = False
+    elif low.isdigit():
+        parsed = int(low)
+    return key.strip().replace("-", "_"), parsed
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = _Parser(
+        prog="pubconv",
+        description="Convert bibliographic records between formats (default subcommand: convert).",
+        epilog=_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"pubconv {__version__}")
+    parser.add_argument("--list-formats", action="store_true", help="list the formats and exit")
+    parser.add_argument("inputs", nargs="*", metavar="INPUT", help="input files; - reads standard input")
+    parser.add_argument("-t", "--to", metavar="FORMAT", help="output format (required)")
+    parser.add_argument("-f", "--from", dest="from_", metavar="FORMAT", help="input format (default: detect)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="output file (default: standard output)")
+    parser.add_argument("--strict", action="store_true", help="any diagnostic is fatal; nothing is written")
+    parser.add_argument("--encoding", metavar="NAME", help="input encoding (default: UTF-8, detected BOMs)")
+    parser.add_argument(
+        "-W",
+        "--writer-option",
+        dest="writer_options",
+        action="append",
+        default=[],
+        type=_writer_option,
+        metavar="KEY=VALUE",
+        help="pass an option to the writer, e.g. -W unicode=true for UTF-8 BibTeX",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only, not warnings")
+    return parser
+
+
+def _list_formats(out: IO[str]) -> None:
+    from . import registry
+
+    rows = []
+    for fmt in registry.all_formats():
+        try:
+            desc = fmt.description
+            modes = ("r" if fmt.can_read else "-") + ("w" if fmt.can_write else "-")
+        except ImportError as exc:  # a broken plugin must not hide the others
+            desc, modes = f"(cannot load: {exc})", "--"
+        names = ", ".join((fmt.name, *fmt.aliases))
+        exts = " ".join(fmt.extensions)
+        rows.append((names, modes, exts, desc))
+    width = max(len(r[0]) for r in rows)
+    ewidth = max(len(r[2]) for r in rows)
+    for names, modes, exts, desc in rows:
+        out.write(f"{names:<{width}}  {modes}  {exts:<{ewidth}}  {desc}\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] in _SUBCOMMANDS:
+        args_list = args_list[1:]  # convert is the default and only subcommand so far
+    parser = _build_parser()
+    args = parser.parse_args(args_list)
+
+    if args.list_formats:
+        _list_formats(sys.stdout)
+        return EXIT_OK
+    if not args.inputs:
+        parser.error("no input files (use - for standard input)")
+    if not args.to:
+        parser.error("--to FORMAT is required (see --list-formats)")
+
+    from . import api, registry
+    from .errors import Diagnostic, InputError, PubconvError, Severity, StrictError, UnknownFormatError
+
+    try:
+        target = registry.get(args.to)
+        if args.from_:
+            registry.get(args.from_)
+    except UnknownFormatError as exc:
+        parser.error(str(exc))
+    if not target.can_write:
+        parser.error(f"format {target.name!r} cannot be written")
+    accepted = target.write_options()
+    for key, _value in args.writer_options:
+        if key not in accepted:
+            choices = ", ".join(sorted(accepted)) or "none"
+            parser.error(f"{target.name} has no writer option {key!r} (options: {choices})")
+
+    def show(d: Diagnostic) -> None:
+        if args.quiet and d.severity is not Severity.ERROR:
+            return
+        if d.severity is Severity.INFO:
+            return
+        sys.stderr.write(f"{d}\n")
+
+    try:
+        report = api.convert_files(
+            args.inputs,
+            args.to,
+            output=args.output,
+            from_=args.from_,
+            strict=args.strict,
+            encoding=args.encoding,
+            on_diagnostic=show,
+            **dict(args.writer_options),
+        )
+    except StrictError:
+        sys.stderr.write("pubconv: --strict: diagnostics reported; nothing written\n")
+        return EXIT_FINDINGS
+    except UnknownFormatError as exc:
+        sys.stderr.write(f"pubconv: error: {exc}\n")
+        return EXIT_USAGE
+    except (InputError, LookupError) as exc:
+        sys.stderr.write(f"pubconv: error: {exc}\n")
+        return EXIT_USAGE
+    except PubconvError as exc:
+        sys.stderr.write(f"pubconv: error: {exc}\n")
+        return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    return EXIT_FINDINGS if report.errors else EXIT_OK
