@@ -41,7 +41,6 @@ examined a bounded number of times.
 from __future__ import annotations
 
 import re
-import sys
 from typing import Final, NamedTuple
 
 __all__ = [
@@ -114,7 +113,7 @@ def _char_classes() -> tuple[str, str]:
         else:
             ranges.append((cp, cp))
 
-    for cp in range(0x30000 if sys.maxunicode > 0xFFFF else 0x10000):
+    for cp in range(0x10000):  # the BMP keeps the classes compact (BIGCHARSET) and fast
         ch = chr(cp)
         if ch.isupper() or ch.istitle():
             add(upper, cp)
@@ -162,7 +161,7 @@ _FIRST = re.compile(f"(?:{_INITW}|{_CAPWH}|{_INIT}|{_CAPS})")
 #: A loose word for names that fail the strict pattern (no digits, no sentence punctuation).
 _LOOSE_WORD = re.compile(f"[^\\s\\d?!:;,\\[\\]{{}}<>=+*/\\\\|@#$%^&~]+")
 #: Candidate split points: a non-space character followed by an upper-case letter.
-_CANDIDATE = re.compile(f"(?<=\\S)(?={U})")
+_CANDIDATE = re.compile(f"[^\\s](?={U})")
 _HAS_UPPER = re.compile(U)
 _BRAND = re.compile(f"{U}[^\\s]*[0-9][^\\s]*")  # Qwen2.5 (organisations only)
 _CAMEL_WORD = re.compile(f"{L}{U}")
@@ -190,6 +189,8 @@ def is_org(name: str) -> bool:
     The other words must look like parts of a proper name (capitalised, all
     capitals, digits, or a few connectives such as ``of``).
     """
+    if name[name.rfind(" ") + 1 :] not in ORG_CUES and name[: name.find(" ")] not in _ORG_LEAD:
+        return False
     words = name.split()
     if len(words) < 2 or len(words) > MAX_ORG_WORDS:
         return False
@@ -298,8 +299,8 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
             start = 0
             break
         start = sp
-    for m in _CANDIDATE.finditer(item, max(start, 1)):
-        p = m.start()
+    for m in _CANDIDATE.finditer(item, start):
+        p = m.end()
         word_start = item.rfind(" ", 0, p) + 1
         word_end = item.find(" ", p)
         if word_end < 0:
@@ -309,16 +310,17 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
         name = item[p:]
         tail = item[word_start:p]
         first = item[p:word_end]
-        if not _FIRST.fullmatch(first) and not (_BRAND.fullmatch(first) and is_org(name)):
+        end_cost = _title_end_cost(tail, first)
+        if end_cost is None:
+            continue
+        org = is_org(name)
+        if not _FIRST.fullmatch(first) and not (org and _BRAND.fullmatch(first)):
             continue
         name_cost = _name_cost(name)
         if name_cost is None:
             continue
-        end_cost = _title_end_cost(tail, first)
-        if end_cost is None:
-            continue
         glue = len(_GLUE.findall(item, start, p)) + len(_GLUE.findall(item, p))
-        cost = name_cost + end_cost + _first_cost(first, is_org(name)) + 1.5 * glue
+        cost = name_cost + end_cost + _first_cost(first, org) + 1.5 * glue
         out.append((cost, p))
     return out
 
@@ -330,10 +332,9 @@ def split_title_authors(text: str) -> tuple[str, list[str]] | None:
     """
     items = text.split(", ")
     n = len(items)
-    costs = [_name_cost(it) for it in items]
     first_bad = -1
     for i in range(n - 1, -1, -1):
-        if costs[i] is None:
+        if _name_cost(items[i]) is None:
             first_bad = i
             break
     for g in range(max(first_bad, 0), n):

@@ -51,6 +51,7 @@ spaces are accepted. Every paper gets ``origin`` = its header line, column 1.
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
@@ -59,7 +60,7 @@ from .. import arxiv
 from .._listing_split import ORG_MARK, SEPARATOR, Byline, is_org, split_byline
 from ..errors import Diagnostic
 from ..model import Category, Date, Name, Paper, Position
-from ..names import parse_plain
+from ..names import is_suffix, parse_plain
 from .base import ReadResult, collect
 
 __all__ = [
@@ -211,9 +212,22 @@ def _category(code: str | None) -> tuple[Category | None, bool]:
     return Category(code=code, arxiv_class=arxiv.class_for_code(code)), arxiv.is_known_code(code)
 
 
+_PLAIN_NAME: Final = re.compile(r"[^\s{}~,]+(?: [^\s{}~,]+)*")
+
+
+@functools.lru_cache(maxsize=8192)
 def _name(text: str) -> Name:
+    """An author: an organisation (literal) or a person split by :func:`parse_plain`."""
     if is_org(text) or any(c in text for c in "{}~"):
         return Name(literal=text)
+    words = text.split(" ")
+    if (
+        all(w[:1].isupper() for w in words)
+        and _PLAIN_NAME.fullmatch(text)
+        and not (len(words) >= 3 and is_suffix(words[-1]))
+    ):
+        # fast path, same result as parse_plain: no particles, no suffix, no commas or braces
+        return Name(given=" ".join(words[:-1]) or None, family=words[-1])
     name = parse_plain(text)
     if name.family is None:
         return Name(literal=text)
