@@ -68,6 +68,8 @@ MAX_ORG_WORDS: Final = 8
 #: Longest first word of the first author considered (bounds the candidate scan).
 MAX_TOKEN: Final = 40
 
+_MAX_NAME_CHARS: Final = 120
+
 #: Last words that make an author an organisation (``Gemma Team``).
 ORG_CUES: Final = frozenset(
     {
@@ -205,7 +207,7 @@ def is_org(name: str) -> bool:
 
 def _name_cost(item: str) -> float | None:
     """How unusual ``item`` is as one author (0 = typical), None when it is no name."""
-    if not item or len(item) > 120:
+    if not item or len(item) > _MAX_NAME_CHARS:
         return None
     if is_org(item):
         return 0.5 * max(item.count(" ") - 2, 0)
@@ -299,9 +301,13 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
             start = 0
             break
         start = sp
+    # a name is at most _MAX_NAME_CHARS long, so only the end of the item can hold it
+    start = max(start, limit - _MAX_NAME_CHARS - 1)
     for m in _CANDIDATE.finditer(item, start):
         p = m.end()
-        word_start = item.rfind(" ", 0, p) + 1
+        lo = max(0, p - MAX_TOKEN - 24)  # the title's last word matters only by its end
+        sp = item.rfind(" ", lo, p)
+        word_start = sp + 1 if sp >= 0 else lo
         word_end = item.find(" ", p)
         if word_end < 0:
             word_end = limit
