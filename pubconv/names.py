@@ -132,9 +132,9 @@ def split_parts(text: str) -> NameParts:
     Extra commas beyond the second are kept inside First, as BibTeX does after
     warning.
     """
-    groups = [g for g in tokens(text)]
-    while len(groups) > 1 and not groups[-1]:
-        groups.pop()
+    # empty groups after a trailing comma are kept, as in BibTeX: "Brinch Hansen," has Last
+    # "Brinch Hansen" and an empty First; "Ford, Jr.," has an empty First
+    groups = tokens(text)
     if len(groups) == 1:
         words = groups[0]
         if not words:

@@ -1,0 +1,1 @@
+"""Internals of the BibTeX format: tokenizer and tables, shared with the BibLaTeX dialect."""

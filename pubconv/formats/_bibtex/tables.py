@@ -1,0 +1,103 @@
+"""Entry-type and field tables of the BibTeX format (a BibLaTeX dialect adds to them)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+#: BibTeX (and common BibLaTeX) entry type -> CSL item type
+BIB_TO_CSL: Final[dict[str, str]] = {
+    "article": "article-journal",
+    "inproceedings": "paper-conference",
+    "conference": "paper-conference",
+    "incollection": "chapter",
+    "inbook": "chapter",
+    "book": "book",
+    "mvbook": "book",
+    "proceedings": "book",
+    "mvproceedings": "book",
+    "collection": "book",
+    "mvcollection": "book",
+    "reference": "book",
+    "mvreference": "book",
+    "inreference": "entry-encyclopedia",
+    "booklet": "pamphlet",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "techreport": "report",
+    "report": "report",
+    "manual": "report",
+    "misc": "document",
+    "unpublished": "manuscript",
+    "online": "webpage",
+    "electronic": "webpage",
+    "www": "webpage",
+    "software": "software",
+    "dataset": "dataset",
+    "patent": "patent",
+    "periodical": "periodical",
+    "standard": "standard",
+    "review": "review",
+    "set": "document",
+}
+
+#: CSL item type -> BibTeX entry type written by default (everything else: misc)
+CSL_TO_BIB: Final[dict[str, str]] = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "paper-conference": "inproceedings",
+    "chapter": "incollection",
+    "book": "book",
+    "thesis": "phdthesis",
+    "report": "techreport",
+    "manuscript": "unpublished",
+    "pamphlet": "booklet",
+}
+
+#: entry types whose container is ``journal`` (all others use ``booktitle``)
+JOURNAL_TYPES: Final = frozenset({"article", "misc", "unpublished", "online", "electronic", "www"})
+#: entry types whose ``number`` is a journal issue (-> Paper.issue)
+ISSUE_TYPES: Final = frozenset({"article", "periodical"})
+#: entry types whose ``number`` is the number in a series (-> Paper.collection_number)
+SERIES_TYPES: Final = frozenset(
+    {"book", "inbook", "incollection", "inproceedings", "conference", "proceedings", "mvbook",
+     "collection", "mvcollection", "mvproceedings", "reference", "mvreference", "inreference"}
+)  # fmt: skip
+#: entry types whose publisher is written as ``school`` / ``institution``
+SCHOOL_TYPES: Final = frozenset({"phdthesis", "mastersthesis", "thesis"})
+INSTITUTION_TYPES: Final = frozenset({"techreport", "report"})
+
+#: fields whose value is not LaTeX text (no decoding beyond escaped specials)
+VERBATIM: Final = frozenset(
+    {"url", "doi", "eprint", "file", "pdf", "bibsource", "bibdate", "isbn", "issn", "issn-l",
+     "lccn", "mrnumber", "zmnumber", "coden", "pmid", "pmcid", "arxivid", "urldate", "crossref",
+     "x-bibtex-type", "x-has-code", "x-category", "eprintclass", "primaryclass"}
+)  # fmt: skip
+
+MONTHS: Final[dict[str, int]] = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9,
+    "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
+}  # fmt: skip
+MONTH_MACROS: Final[dict[str, str]] = {
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "may": "May",
+    "jun": "June", "jul": "July", "aug": "August", "sep": "September", "oct": "October",
+    "nov": "November", "dec": "December",
+}  # fmt: skip
+MONTH_ABBR: Final = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+#: BibLaTeX field aliases read by the classic dialect (canonical name when absent)
+ALIASES: Final[dict[str, str]] = {
+    "journaltitle": "journal",
+    "location": "address",
+    "eprinttype": "archiveprefix",
+    "eprintclass": "primaryclass",
+}
+
+#: Paper string attributes with no BibTeX field, written as ``x-<name>`` pubconv fields
+X_STRING_FIELDS: Final = (
+    "collection_number", "number", "issue", "number_of_pages", "version", "status", "medium",
+    "event_title", "event_place", "container_title_short", "title_short", "chapter_number",
+    "pmid", "pmcid", "organization",
+)  # fmt: skip

@@ -1,0 +1,289 @@
+"""The .bib tokenizer shared by the BibTeX and (future) BibLaTeX dialects.
+
+:func:`tokenize` turns text into :class:`Block` values (entries, ``@string``,
+``@preamble``, ``@comment``) and diagnostics. It is iterative (no recursion,
+so deeply nested braces are fine) and linear: every scan is a precompiled
+regex search that moves forward. A broken block (unbalanced braces, missing
+``=`` or ``,``, truncated input) becomes a diagnostic and scanning resumes at
+the next ``@`` at the start of a line.
+
+This tokenizer is pubconv's own. bibtexparser v2 is used only as a test oracle
+(it is too slow for the performance targets: its parse+write of tugboat.bib takes
+seconds).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ...errors import Diagnostic
+from ...model import Position
+
+__all__ = ["Block", "LineIndex", "Value", "render_value", "tokenize"]
+
+Value = tuple[tuple[str, str], ...]
+"""A value expression: parts ``("str", text)`` (braced or quoted content), ``("num", "1986")``
+or ``("macro", "jan")``, concatenated with ``#``."""
+
+
+@dataclass(slots=True)
+class Block:
+    """One ``@...`` block: ``kind`` is ``entry``, ``string``, ``preamble`` or ``comment``."""
+
+    kind: str
+    type: str
+    """Entry type, lower-cased (``article``); for other kinds the command name."""
+    key: str
+    fields: list[tuple[str, Value, int]]
+    """``(name lower-cased, value, offset)`` in source order (``@string``: one item)."""
+    offset: int
+    text: str = ""
+    """Comment text for ``@comment``."""
+
+
+class LineIndex:
+    """Offset -> (line, column), by bisection over newline offsets (built lazily)."""
+
+    __slots__ = ("_nl", "line_offset", "source", "text")
+
+    def __init__(self, text: str, source: str, line_offset: int = 0) -> None:
+        self.text = text
+        self.source = source
+        self.line_offset = line_offset
+        self._nl: list[int] | None = None
+
+    def position(self, offset: int) -> Position:
+        """The 1-based line and column of ``offset``."""
+        if self._nl is None:
+            self._nl = [m.start() for m in re.finditer("\n", self.text)]
+        i = bisect.bisect_left(self._nl, offset)
+        start = self._nl[i - 1] + 1 if i > 0 else 0
+        return Position(source=self.source, line=i + 1 + self.line_offset, column=offset - start + 1)
+
+
+_AT = re.compile(r"@[ \t]*([A-Za-z][^\s{(\"#%'),=}]*)[ \t\r\n]*([{(])?")
+_NEXT_AT_LINE = re.compile(r"\n[ \t]*@")
+_WS = re.compile(r"[ \t\r\n]*")
+_KEY = re.compile(r"[ \t\r\n]*([^\s,{}()\"#%'=]*)[ \t\r\n]*")
+_NAME = re.compile(r"[ \t\r\n]*([^\s\"#%'(),={}]+)[ \t\r\n]*")
+_NUM_OR_MACRO = re.compile(r"[^\s\"#%'(),={}]+")
+_BRACES = re.compile(r"[{}]")
+# one simple field (no nested braces, no concatenation) in a single match: the common case
+_FAST_FIELD = re.compile(
+    r"[ \t\r\n]*([^\s\"#%'(),={}]+)[ \t\r\n]*=[ \t\r\n]*"
+    r"(?:\{([^{}]*)\}|\"([^\"{}]*)\"|([^\s\"#%'(),={}]+))[ \t\r\n]*(?=[,})])"
+)
+_QUOTE_BRACES = re.compile(r'[{}"]')
+_SUSPICIOUS = re.compile(r"^[ \t]*[\w-]+[ \t]*=[ \t]*[{\"]|^[ \t]*\}[ \t]*,?[ \t]*$", re.M)
+
+
+class _Broken(Exception):
+    def __init__(self, code: str, message: str, offset: int) -> None:
+        self.code = code
+        self.message = message
+        self.offset = offset
+
+
+def _braced(text: str, pos: int, limit: int) -> int:
+    """``pos`` is just after ``{``; return the offset after the matching ``}``."""
+    depth = 1
+    for m in _BRACES.finditer(text, pos, limit):
+        if m.group() == "{":
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return m.end()
+    raise _Broken("PC101", "unbalanced braces: '{' is never closed", pos - 1)
+
+
+def _quoted(text: str, pos: int, limit: int) -> int:
+    """``pos`` is just after ``"``; return the offset after the closing quote."""
+    depth = 0
+    for m in _QUOTE_BRACES.finditer(text, pos, limit):
+        ch = m.group()
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                raise _Broken("PC101", "unbalanced braces inside a quoted value", m.start())
+        elif depth == 0:
+            return m.end()
+    raise _Broken("PC101", "unbalanced quotes: '\"' is never closed", pos - 1)
+
+
+def _value(text: str, pos: int, limit: int) -> tuple[Value, int]:
+    """Parse ``part # part ...`` at ``pos``; return the value and the offset after it."""
+    parts: list[tuple[str, str]] = []
+    while True:
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if pos >= limit:
+            raise _Broken("PC104", "input ends inside a field value", pos)
+        ch = text[pos]
+        if ch == "{":
+            end = _braced(text, pos + 1, limit)
+            parts.append(("str", text[pos + 1 : end - 1]))
+        elif ch == '"':
+            end = _quoted(text, pos + 1, limit)
+            parts.append(("str", text[pos + 1 : end - 1]))
+        else:
+            m = _NUM_OR_MACRO.match(text, pos)
+            if m is None:
+                raise _Broken("PC100", f"expected a field value, found {ch!r}", pos)
+            end = m.end()
+            word = m.group()
+            parts.append(("num", word) if word.isdigit() else ("macro", word.lower()))
+        pos = _WS.match(text, end).end()  # type: ignore[union-attr]
+        if pos < limit and text[pos] == "#":
+            pos += 1
+            continue
+        return tuple(parts), pos
+
+
+def render_value(value: Value) -> str:
+    """A value back in .bib syntax (strings braced): ``{1~} # jan``."""
+    if len(value) == 1:
+        kind, t = value[0]
+        return "{" + t + "}" if kind == "str" else t
+    return " # ".join(("{" + t + "}") if k == "str" else t for k, t in value)
+
+
+def _limit_for(text: str, start: int, n: int) -> int:
+    """Where a block starting at ``start`` must end at the latest: the next ``@`` at line start."""
+    m = _NEXT_AT_LINE.search(text, start + 1)
+    return m.start() + 1 if m else n
+
+
+def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iterator[Block]:
+    """Yield the blocks of ``text``; problems are appended to ``diagnostics``."""
+    n = len(text)
+    pos = 0
+    next_line_at = -1  # cached result of the last "next @ at line start" search
+    while True:
+        at = text.find("@", pos)
+        junk_end = n if at < 0 else at
+        if junk_end > pos:
+            m = _SUSPICIOUS.search(text, pos, junk_end)
+            if m is not None:
+                diagnostics.append(
+                    Diagnostic.make(
+                        "PC103",
+                        "text between entries looks like part of an entry; it was ignored",
+                        lines.position(m.start() + (len(m.group()) - len(m.group().lstrip()))),
+                    )
+                )
+        if at < 0:
+            return
+        m = _AT.match(text, at)
+        if m is None or m.group(2) is None:
+            # "@" not starting a block (e-mail address, stray character): ignored, as BibTeX does
+            pos = at + 1
+            continue
+        kind = m.group(1).lower()
+        closer = "}" if m.group(2) == "{" else ")"
+        body = m.end()
+        if next_line_at <= at:
+            next_line_at = _limit_for(text, at, n)
+        limit = next_line_at
+        try:
+            if kind == "comment":
+                if closer == "}":
+                    end = _braced(text, body, n)
+                else:
+                    end = text.find(")", body)
+                    if end < 0:
+                        raise _Broken("PC104", "input ends inside @comment", at)
+                    end += 1
+                yield Block("comment", "comment", "", [], at, text[body : end - 1])
+                pos = end
+                continue
+            if kind == "preamble":
+                value, p = _value(text, body, limit)
+                if p >= limit or text[p] != closer:
+                    raise _Broken("PC102", f"expected {closer!r} to end @preamble", p)
+                yield Block("preamble", "preamble", "", [("preamble", value, body)], at)
+                pos = p + 1
+                continue
+            if kind == "string":
+                nm = _NAME.match(text, body)
+                if nm is None or not nm.group(1):
+                    raise _Broken("PC100", "expected a macro name in @string", body)
+                p = nm.end()
+                if p >= limit or text[p] != "=":
+                    raise _Broken("PC102", "expected '=' in @string", p)
+                value, p = _value(text, p + 1, limit)
+                if p < limit and text[p] == ",":
+                    p = _WS.match(text, p + 1).end()  # type: ignore[union-attr]
+                if p >= limit or text[p] != closer:
+                    raise _Broken("PC102", f"expected {closer!r} to end @string", p)
+                yield Block("string", "string", nm.group(1).lower(), [(nm.group(1).lower(), value, body)], at)
+                pos = p + 1
+                continue
+            # a regular entry
+            km = _KEY.match(text, body)
+            assert km is not None
+            key = km.group(1)
+            p = km.end()
+            fields: list[tuple[str, Value, int]] = []
+            if p < limit and text[p] == closer:
+                yield Block("entry", kind, key, fields, at)
+                pos = p + 1
+                continue
+            if p >= limit or text[p] != ",":
+                raise _Broken("PC102", f"expected ',' after the citation key {key!r}", p)
+            p += 1
+            while True:
+                fast = _FAST_FIELD.match(text, p)
+                if fast is not None and fast.end() < limit:
+                    s, q, w = fast.group(2, 3, 4)
+                    if s is not None:
+                        fv: Value = (("str", s),)
+                    elif q is not None:
+                        fv = (("str", q),)
+                    else:
+                        fv = (("num", w),) if w.isdigit() else (("macro", w.lower()),)
+                    fields.append((fast.group(1).lower(), fv, fast.start(1)))
+                    p = fast.end()
+                    if text[p] == ",":
+                        p += 1
+                        continue
+                    if text[p] == closer:
+                        break
+                    raise _Broken("PC102", "expected ',' or the end of the entry after a field value", p)
+                p = _WS.match(text, p).end()  # type: ignore[union-attr]
+                if p >= limit:
+                    code = "PC104" if limit == n else "PC101"
+                    raise _Broken(code, f"entry {key!r} is not closed", at)
+                if text[p] == closer:
+                    break
+                fm = _NAME.match(text, p)
+                if fm is None:
+                    raise _Broken("PC100", f"expected a field name, found {text[p]!r}", p)
+                fstart = p
+                p = fm.end()
+                if p >= limit or text[p] != "=":
+                    raise _Broken("PC102", f"expected '=' after field name {fm.group(1)!r}", p)
+                value, p = _value(text, p + 1, limit)
+                fields.append((fm.group(1).lower(), value, fstart))
+                if p < limit and text[p] == ",":
+                    p += 1
+                    continue
+                if p < limit and text[p] == closer:
+                    break
+                raise _Broken("PC102", "expected ',' or the end of the entry after a field value", p)
+            yield Block("entry", kind, key, fields, at)
+            pos = p + 1
+        except _Broken as err:
+            diagnostics.append(
+                Diagnostic.make(
+                    err.code,
+                    f"{err.message}; the @{kind} block starting at line "
+                    f"{lines.position(at).line} was skipped",
+                    lines.position(err.offset),
+                )
+            )
+            pos = limit if limit > at else at + 1

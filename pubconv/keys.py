@@ -1,0 +1,159 @@
+"""Citation keys: generation and per-file uniqueness, shared by all writers.
+
+A generated key is ``<family><year><word>``: the first author's family name (or
+the first word of a literal name; the first editor when there is no author),
+the year, and the first title word that is not a stop word, each folded to
+lower-case ASCII letters and digits: *learn2learn: A Library for
+Meta-Learning Research* by Arnold (2020) -> ``arnold2020learn2learn``.
+Collisions get ``a``, ``b``, ... ``z``, ``aa``, ... suffixes.
+
+:class:`KeyAllocator` keeps the keys used in one output file, so it works on
+streams: existing keys are kept unless already used (then renamed with a
+suffix, code ``PC402``); papers without a key get a generated one (``PC402``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Final
+
+from .errors import Diagnostic
+from .model import Paper
+
+__all__ = ["STOPWORDS", "KeyAllocator", "fold", "generate_key"]
+
+STOPWORDS: Final = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "on",
+        "in",
+        "for",
+        "and",
+        "or",
+        "to",
+        "with",
+        "at",
+        "by",
+        "from",
+        "into",
+        "onto",
+        "as",
+        "is",
+        "are",
+        "be",
+        "via",
+        "its",
+        "their",
+        "our",
+        "towards",
+        "toward",
+        "do",
+        "does",
+        "can",
+        "when",
+        "how",
+        "what",
+        "why",
+        "which",
+        "who",
+        "about",
+        "over",
+        "under",
+    ]
+)
+_SPECIAL_FOLD: Final = str.maketrans(
+    {"ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
+     "đ": "d", "Đ": "d", "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i"}
+)  # fmt: skip
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII letters and digits only: ``Sébastien`` -> ``sebastien``."""
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLD))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return _NOT_ALNUM.sub("", text)
+
+
+def generate_key(paper: Paper) -> str:
+    """The deterministic base key for ``paper`` (no collision suffix)."""
+    who = ""
+    names = paper.author or paper.editor
+    if names:
+        first = names[0]
+        if first.family:
+            who = fold(first.family)
+        elif first.literal:
+            words = first.literal.split()
+            who = fold(words[0]) if words else ""
+    year = ""
+    if paper.issued is not None and paper.issued.year is not None:
+        year = str(paper.issued.year)
+    word = ""
+    for m in _WORD.finditer(paper.title or ""):
+        w = fold(m.group())
+        if w and m.group().lower() not in STOPWORDS:
+            word = w
+            break
+    key = who + year + word
+    return key or "anon"
+
+
+def _suffix(i: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, ..."""
+    out = ""
+    i += 1
+    while i > 0:
+        i, r = divmod(i - 1, 26)
+        out = chr(97 + r) + out
+    return out
+
+
+class KeyAllocator:
+    """Allocates unique citation keys for one output file."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def _unique(self, base: str) -> str:
+        if base.lower() not in self.used:
+            return base
+        i = 0
+        while True:
+            cand = base + _suffix(i)
+            if cand.lower() not in self.used:
+                return cand
+            i += 1
+
+    def allocate(
+        self,
+        paper: Paper,
+        diagnostics: list[Diagnostic] | None = None,
+        *,
+        valid: Callable[[str], object] | None = None,
+    ) -> str:
+        """The key to write for ``paper``; records it as used.
+
+        Keys compare case-insensitively (as BibTeX does). ``valid`` rejects
+        existing keys the target format cannot hold (a new key is generated).
+        """
+        key = paper.key
+        if key and (valid is None or valid(key)):
+            out = self._unique(key)
+            if out != key and diagnostics is not None:
+                diagnostics.append(
+                    Diagnostic.make("PC402", f"duplicate citation key {key!r} renamed to {out!r}", key=out)
+                )
+        else:
+            out = self._unique(generate_key(paper))
+            if diagnostics is not None:
+                why = f"key {key!r} cannot be used" if key else "paper has no key"
+                diagnostics.append(Diagnostic.make("PC402", f"{why}; generated {out!r}", key=out))
+        self.used.add(out.lower())
+        return out
