@@ -394,7 +394,8 @@ def format_header(paper: Paper, diagnostics: list[Diagnostic] | None = None) -> 
 
 
 def _clean_name(text: str) -> str:
-    return _fold(text).replace(", ", " ").replace(ORG_MARK, " ").rstrip(",")
+    """A display name fit for the comma-separated author list (commas become spaces)."""
+    return _fold(text.replace(",", " "))
 
 
 def _byline(paper: Paper, diags: list[Diagnostic] | None, where: str) -> str:
