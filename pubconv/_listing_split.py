@@ -2,7 +2,7 @@
 
 A listing byline glues the title to the author list with no separator::
 
-    Policy-Induced Self-Supervision Improves Representation Finetuning in Visual RLSébastien M. R. Arnold, Fei Sha
+    Policy-Induced Self-Supervision Improves Finetuning in Visual RLSébastien M. R. Arnold, Fei Sha
 
 The method (see :func:`split_byline`):
 
@@ -124,8 +124,7 @@ def _char_classes() -> tuple[str, str]:
 
     def render(ranges: list[tuple[int, int]]) -> str:
         return "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
-            for a, b in ranges
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
         )
 
     return render(upper), render(other)
@@ -161,7 +160,7 @@ _PERSON = re.compile(f"(?:{_WORD} ){{0,{MAX_NAME_WORDS - 1}}}{_LAST}")
 #: A first word of a first author glued to the title.
 _FIRST = re.compile(f"(?:{_INITW}|{_CAPWH}|{_INIT}|{_CAPS})")
 #: A loose word for names that fail the strict pattern (no digits, no sentence punctuation).
-_LOOSE_WORD = re.compile(f"[^\\s\\d?!:;,\\[\\]{{}}<>=+*/\\\\|@#$%^&~]+")
+_LOOSE_WORD = re.compile(r"[^\s\d?!:;,\[\]{}<>=+*/\\|@#$%^&~]+")
 #: Candidate split points: a non-space character followed by an upper-case letter.
 _CANDIDATE = re.compile(f"[^\\s](?={U})")
 _HAS_UPPER = re.compile(U)
@@ -181,7 +180,7 @@ class Byline(NamedTuple):
     """False when the byline had text but no author list could be found in it."""
 
 
-_ORG_BAD = re.compile("[:?!;\"\u201c\u201d]")
+_ORG_BAD = re.compile('[:?!;"\u201c\u201d]')
 _ORG_LOWER: Final = frozenset({"of", "for", "the", "and", "on", "in", "at", "de", "du", "la", "für"})
 
 
@@ -350,7 +349,7 @@ def split_title_authors(text: str) -> tuple[str, list[str]] | None:
         # cheapest; on a tie the earlier split point (the longer name) wins
         _, p = min(cands)
         glued = items[g]
-        title = ", ".join(items[:g] + [glued[:p]])
+        title = ", ".join([*items[:g], glued[:p]])
         return title, [glued[p:], *items[g + 1 :]]
     return None
 
@@ -386,5 +385,5 @@ def split_byline(line: str) -> Byline:
     found = split_title_authors(rest)
     if found is None:
         return Byline(rest, (), truncated, org, False)
-    title, authors = found
-    return Byline(title.strip(), tuple(_fold(a) for a in authors), truncated, org, True)
+    title, names_found = found
+    return Byline(title.strip(), tuple(_fold(a) for a in names_found), truncated, org, True)

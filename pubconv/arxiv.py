@@ -54,8 +54,7 @@ ARCHIVES: Final[dict[str, tuple[str, ...]]] = {
     "hep-th": (),
     "math": _classes(
         "math",
-        "AC AG AP AT CA CO CT CV DG DS FA GM GN GR GT HO IT KT LO MG MP NA NT OA OC PR QA RA RT"
-        " SG SP ST",
+        "AC AG AP AT CA CO CT CV DG DS FA GM GN GR GT HO IT KT LO MG MP NA NT OA OC PR QA RA RT SG SP ST",
     ),
     "math-ph": (),
     "nlin": _classes("nlin", "AO CD CG PS SI"),

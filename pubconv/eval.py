@@ -127,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 3 or args[0] != "listing":
-        print(_USAGE, file=sys.stderr)
+        sys.stderr.write(_USAGE + "\n")
         return 2
     try:
         with open(args[1], encoding="utf-8") as fh:
@@ -135,12 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(args[2], encoding="utf-8") as fh:
             truth = json.load(fh)
     except (OSError, ValueError) as exc:
-        print(f"pubconv.eval: {exc}", file=sys.stderr)
+        sys.stderr.write(f"pubconv.eval: {exc}\n")
         return 2
     if not isinstance(truth, list):
-        print("pubconv.eval: the truth file must hold a JSON list", file=sys.stderr)
+        sys.stderr.write("pubconv.eval: the truth file must hold a JSON list\n")
         return 2
-    print(evaluate_listing(text, truth).format())
+    sys.stdout.write(evaluate_listing(text, truth).format() + "\n")
     return 0
 
 

@@ -94,5 +94,7 @@ def test_module_entry_point(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert "accuracy: 1/2" in done.stdout
-    usage = subprocess.run([sys.executable, "-m", "pubconv.eval"], capture_output=True, text=True, cwd=ROOT, check=False)
+    usage = subprocess.run(
+        [sys.executable, "-m", "pubconv.eval"], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert usage.returncode == 2

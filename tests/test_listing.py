@@ -36,7 +36,7 @@ def test_contract() -> None:
     assert listing.ALIASES == ()
     assert listing.EXTENSIONS == (".txt",)
     assert isinstance(listing.DESCRIPTION, str) and listing.DESCRIPTION
-    assert listing.SUPPORTS <= set(Paper.__dataclass_fields__)
+    assert listing.SUPPORTS.issubset(Paper.__dataclass_fields__)
     assert listing.sniff(SEED)
     assert listing.sniff("\ufeff\n\nLGAug 27, 2020Code\n")
     assert not listing.sniff("@article{x, title={y}}")
@@ -183,7 +183,9 @@ def test_unknown_code_warns_and_is_kept() -> None:
 
 
 def test_malformed_header_is_read_leniently() -> None:
-    text = "LGAug 27, 2020\nA TitleJohn Smith\nLG August 28 2020\nB TitleAnn Lee\nLGFeb 30, 2020\nC TitleBo Li\n"
+    text = (
+        "LGAug 27, 2020\nA TitleJohn Smith\nLG August 28 2020\nB TitleAnn Lee\nLGFeb 30, 2020\nC TitleBo Li\n"
+    )
     result = listing.read(text, source="m")
     assert [p.title for p in result.papers] == ["A Title", "B Title", "C Title"]
     assert result.papers[1].issued == Date(year=2020, month=8, day=28)
@@ -284,7 +286,17 @@ def test_header_like_byline_is_escaped() -> None:
         Paper(issued=Date(year=2020), organization="mit"),
         Paper(),
     ],
-    ids=["title-only", "name-like-title", "no-title", "middle-dot", "etal-title", "etal-only", "no-byline", "org-only", "empty"],
+    ids=[
+        "title-only",
+        "name-like-title",
+        "no-title",
+        "middle-dot",
+        "etal-title",
+        "etal-only",
+        "no-byline",
+        "org-only",
+        "empty",
+    ],
 )
 def test_escaped_bylines_round_trip(paper: Paper) -> None:
     out = listing.write([paper, paper])
@@ -344,12 +356,17 @@ _date = st.one_of(
     st.none(),
     st.builds(lambda y: Date(year=y), st.integers(1000, 9999)),
     st.builds(lambda y, m: Date(year=y, month=m), st.integers(1000, 9999), st.integers(1, 12)),
-    st.builds(lambda y, m, d: Date(year=y, month=m, day=d), st.integers(1000, 9999), st.integers(1, 12), st.integers(1, 28)),
+    st.builds(
+        lambda y, m, d: Date(year=y, month=m, day=d),
+        st.integers(1000, 9999),
+        st.integers(1, 12),
+        st.integers(1, 28),
+    ),
 )
 _category = st.one_of(
     st.none(),
     st.sampled_from(["LG", "CO", "GT", "cs.LG", "hep-th", "q-bio.NC"]).map(
-        lambda c: listing._category(c)[0]  # noqa: SLF001 - the reader's own mapping
+        lambda c: listing._category(c)[0]  # the reader's own mapping
     ),
 )
 _abstract = st.one_of(
@@ -403,7 +420,12 @@ _any_paper = st.builds(
     issued=_date,
     abstract=st.one_of(st.none(), st.text(max_size=60)),
     category=st.one_of(
-        st.none(), st.builds(Category, code=st.one_of(st.none(), st.text(max_size=6)), arxiv_class=st.one_of(st.none(), st.text(max_size=8)))
+        st.none(),
+        st.builds(
+            Category,
+            code=st.one_of(st.none(), st.text(max_size=6)),
+            arxiv_class=st.one_of(st.none(), st.text(max_size=8)),
+        ),
     ),
     organization=st.one_of(st.none(), st.text(max_size=10)),
     has_code=st.booleans(),

@@ -1,4 +1,5 @@
 """The byline splitter: title / authors / et al. / organisation."""
+# ruff: noqa: E501  (the seed bylines are data)
 
 from __future__ import annotations
 

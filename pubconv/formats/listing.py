@@ -151,6 +151,7 @@ def parse_header(line: str) -> Header | None:
     m = HEADER.fullmatch(line)
     if m is not None:
         code = m.group("code")
+        issued: Date | None
         if m.group("nd"):
             issued = None
         elif m.group("year3"):
@@ -160,7 +161,9 @@ def parse_header(line: str) -> Header | None:
         else:
             year, month, day = int(m.group("year")), _MONTH_NUM[m.group("mon")], int(m.group("day"))
             if day > calendar.monthrange(year, month)[1]:
-                return Header(code, Date(year=year, month=month), bool(m.group("badge")), f"no day {day} in that month")
+                return Header(
+                    code, Date(year=year, month=month), bool(m.group("badge")), f"no day {day} in that month"
+                )
             issued = Date(year=year, month=month, day=day)
         return Header(code, issued, bool(m.group("badge")), None)
     if len(line) > 60 or not line or line[0].isspace():
@@ -168,27 +171,29 @@ def parse_header(line: str) -> Header | None:
     m = LOOSE_HEADER.fullmatch(line)
     if m is None:
         return None
+    month = 0
     if m.group("mon") or m.group("mon2"):
-        month = _month(m.group("mon") or m.group("mon2"))
-        if month is None:
+        found = _month(m.group("mon") or m.group("mon2"))
+        if found is None:
             return None
+        month = found
     code = m.group("code")
     if code is not None:
         code = code.rstrip(".-") or None
-    issued: Date | None
+    loose: Date | None
     if m.group("nd"):
-        issued = None
+        loose = None
     elif m.group("year3"):
-        issued = Date(year=int(m.group("year3")))
+        loose = Date(year=int(m.group("year3")))
     elif m.group("mon2"):
-        issued = Date(year=int(m.group("year2")), month=month)
+        loose = Date(year=int(m.group("year2")), month=month)
     else:
         year, day = int(m.group("year")), int(m.group("day"))
         if 1 <= day <= calendar.monthrange(year, month)[1]:
-            issued = Date(year=year, month=month, day=day)
+            loose = Date(year=year, month=month, day=day)
         else:
-            issued = Date(year=year, month=month)
-    return Header(code, issued, bool(m.group("badge")), "expected '[code]Mon D, YYYY[Code]'")
+            loose = Date(year=year, month=month)
+    return Header(code, loose, bool(m.group("badge")), "expected '[code]Mon D, YYYY[Code]'")
 
 
 def _is_header(line: str) -> bool:
@@ -359,7 +364,9 @@ def _code(category: Category | None, diags: list[Diagnostic] | None, where: str)
         code = ""
     if category.code and diags is not None:
         diags.append(
-            Diagnostic.make("PC401", f"subject code {category.code!r} cannot be written; using {code!r}", key=where)
+            Diagnostic.make(
+                "PC401", f"subject code {category.code!r} cannot be written; using {code!r}", key=where
+            )
         )
     return code
 
@@ -447,7 +454,9 @@ def iter_write(
             _dropped(paper, diagnostics, where)
         parts = [format_header(paper, diagnostics), _escape(_byline(paper, diagnostics, where))]
         if paper.abstract:
-            lines = [ln.rstrip() for ln in paper.abstract.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+            lines = [
+                ln.rstrip() for ln in paper.abstract.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+            ]
             while lines and not lines[-1]:
                 lines.pop()
             while lines and not lines[0]:
