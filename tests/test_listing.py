@@ -233,8 +233,7 @@ def test_write_from_elsewhere() -> None:
     diags: list[Diagnostic] = []
     out = listing.write([paper], diagnostics=diags)
     assert out == "math.COMar 2021\nGraphs and TreesAnn Lee, ACME Lab\n"
-    assert {d.code for d in diags} == {"PC400"}
-    assert {d.message.split("'")[1] for d in diags} == {"doi", "arxiv"}
+    assert diags == []  # fields the format lacks are reported once per record by pubconv.api
     cs = Paper(title="T", category=Category(arxiv_class="cs.LG"), issued=Date(year=2020))
     assert listing.write([cs]).startswith("LG2020\n")
 

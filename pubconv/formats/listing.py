@@ -430,28 +430,12 @@ def _escape(line: str) -> str:
     return line
 
 
-_DEFAULTS: Final = Paper()
-_SKIP: Final = SUPPORTS | {"type", "raw", "origin", "key", "title_nocase"}
-
-
-def _dropped(paper: Paper, diags: list[Diagnostic], where: str) -> None:
-    for name in paper.__dataclass_fields__:
-        if name in _SKIP:
-            continue
-        if getattr(paper, name) != getattr(_DEFAULTS, name):
-            diags.append(
-                Diagnostic.make("PC400", f"the listing format cannot hold {name!r}; dropped", key=where)
-            )
-
-
 def iter_write(
     papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None, **options: Any
 ) -> Iterator[str]:
     """Serialise papers one entry (a chunk ending in a newline) at a time."""
     for paper in papers:
         where = paper.key or (paper.title or "")[:40]
-        if diagnostics is not None:
-            _dropped(paper, diagnostics, where)
         parts = [format_header(paper, diagnostics), _escape(_byline(paper, diagnostics, where))]
         if paper.abstract:
             lines = [
