@@ -58,7 +58,7 @@ SYMBOLS: Final[dict[str, str]] = {
     "guillemotleft": "«", "guillemotright": "»", "guillemetleft": "«", "guillemetright": "»",
     "textless": "<", "textgreater": ">", "textbar": "|", "textbullet": "•", "textperiodcentered": "·",
     "textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^", "textasciigrave": "`",
-    "textunderscore": "_", "textdollar": "$", "textsterling": "£", "pounds": "£", "texteuro": "€",
+    "textunderscore": "_", "textbraceleft": "{", "textbraceright": "}", "textdollar": "$", "textsterling": "£", "pounds": "£", "texteuro": "€",
     "textdegree": "°", "textsection": "§", "textparagraph": "¶", "textexclamdown": "¡",
     "textquestiondown": "¿", "textonehalf": "½", "textquotesingle": "'", "textquotedbl": '"',
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "AMS": "AMS",
@@ -395,8 +395,10 @@ def _refold(text: str, spans: list[tuple[int, int]] | None) -> tuple[str, list[t
     return out, moved
 
 
-_VERB_RE = re.compile(r"\\([_%&#${}])|\{?\\text(backslash|asciitilde|asciicircum)\b(?:\{\})?\}?")
-_VERB_SYM = {"backslash": "\\", "asciitilde": "~", "asciicircum": "^"}
+_VERB_RE = re.compile(
+    r"\\([_%&#${}])|\{?\\text(backslash|asciitilde|asciicircum|braceleft|braceright)\b(?:\{\})?\}?"
+)
+_VERB_SYM = {"backslash": "\\", "asciitilde": "~", "asciicircum": "^", "braceleft": "{", "braceright": "}"}
 
 
 def decode_verbatim(text: str) -> str:
@@ -411,7 +413,7 @@ def decode_verbatim(text: str) -> str:
 # encoding
 
 _ENC_SPECIAL: Final[dict[str, str]] = {
-    "\\": "\\textbackslash{}", "{": "\\{", "}": "\\}", "&": "\\&", "%": "\\%", "$": "\\$",
+    "\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "&": "\\&", "%": "\\%", "$": "\\$",
     "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
     "`": "\\textasciigrave{}", "-": "-{}", "'": "'{}", "\n": " ", "\r": " ", "\t": " ",
 }  # fmt: skip
@@ -438,8 +440,8 @@ for _k, _v in _SUB.items():
     _ENC_UNICODE.setdefault(_v, "$_{" + _k + "}$")
 _ENC_UNICODE["ı"] = "{\\i}"
 
-_ENC_ASCII_RE = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=-)|'(?=['”])|[^\x00-\x7f]")
-_ENC_UNI_RE = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=-)|'(?=['”])|[–—“”‘\u00a0]")
+_ENC_ASCII_RE = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=[-–—])|'(?=['”])|[^\x00-\x7f]")
+_ENC_UNI_RE = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=[-–—])|'(?=['”])|[–—“”‘\u00a0]")
 _ENC_NEEDED = re.compile(r"[\\{}&%$#_~^`\n\r\t]|--|''|[^\x00-\x7f]")
 
 
@@ -467,7 +469,7 @@ def _encode_char(ch: str) -> str:
 def _enc_sub(m: re.Match[str]) -> str:
     ch = m.group(0)
     out = _encode_char(ch)
-    if ch in "–—" and m.string[m.end() : m.end() + 1] == "-":
+    if ch in "–—" and m.string[m.end() : m.end() + 1] in ("-", "–", "—"):
         out += "{}"  # keep "–-" from reading as an em dash
     return out
 

@@ -104,8 +104,11 @@ def _case(word: str) -> str:
         elif depth == 0 and ch.isalpha():
             return "lower" if ch.islower() else "upper"
         elif depth == 0 and ch == "\\":
-            # a bare control sequence at level 0 (e.g. \relax): skip it
+            # a bare control sequence at level 0 (e.g. \relax, \{): skip it
             i += 1
+            if i < n and not word[i].isalpha():
+                i += 1
+                continue
             while i < n and word[i].isalpha():
                 i += 1
             continue

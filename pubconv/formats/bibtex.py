@@ -11,8 +11,8 @@ Conventions (what other formats need to know):
 * **Types.** Entry types map to CSL types by ``tables.BIB_TO_CSL`` (article ->
   article-journal, inproceedings/conference -> paper-conference,
   incollection/inbook -> chapter, phdthesis/mastersthesis -> thesis,
-  techreport/manual -> report, misc -> document, or article when it carries an
-  arXiv id, unpublished -> manuscript, booklet -> pamphlet, proceedings -> book,
+  techreport/manual -> report, misc -> document, or article (preprint) when it
+  carries an arXiv id or class, unpublished -> manuscript, booklet -> pamphlet, proceedings -> book,
   ...). The writer maps back with ``tables.CSL_TO_BIB`` (unlisted -> misc;
   thesis whose genre mentions "master" -> mastersthesis). When that default
   would not give the source's entry type back, the reader records the source
@@ -112,7 +112,7 @@ def sniff(head: str) -> bool:
 # field meanings (shared by the reader and the writer's raw-reuse check)
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_AND = re.compile(r"\s+and\s+", re.I)
+_NAME_SPLIT = re.compile(r"[{}]|\s+and\s+", re.I)
 _SPLIT_LIST = re.compile(r"\s*[,;]\s*")
 _YEAR = re.compile(r"-?\d{1,4}")
 _YEAR_RANGE = re.compile(r"(\d{4})\s*(?:-{1,2}|–|/)\s*(\d{4})")
@@ -133,7 +133,7 @@ def _split_names(text: str) -> list[str]:
     depth = 0
     start = 0
     # find " and " at depth 0: scan brace positions only
-    for m in re.finditer(r"[{}]|\s+and\s+", text, re.I):
+    for m in _NAME_SPLIT.finditer(text):
         tok = m.group()
         if tok == "{":
             depth += 1
@@ -536,8 +536,8 @@ def _convert(
                 p[xattr] = dec(xname)
     # type
     csl = T.BIB_TO_CSL.get(btype, "document")
-    if csl == "document" and arxiv is not None:
-        csl = "article"
+    if csl == "document" and (arxiv is not None or "category" in p):
+        csl = "article"  # a misc with an arXiv id or class is a preprint
     p["type"] = csl
     extra: list[tuple[str, str]] = []
     for name, text in f.items():
@@ -921,6 +921,15 @@ class _Writer:
     def entry(self, p: Paper) -> str:
         key = self.keys.allocate(p, self.diags, valid=_KEY_OK.fullmatch)
         btype = _bib_type(p)
+        folded = p.type not in _MISC_TYPES or (p.type == "article") != (
+            p.arxiv is not None or p.category is not None
+        )
+        if btype == "misc" and folded and self.diags is not None:
+            self.diags.append(
+                Diagnostic.make(
+                    "PC401", f"CSL type {p.type!r} has no BibTeX entry type; written as @misc", key=key
+                )
+            )
         raw = dict(p.raw) if self.keep_raw and p.raw else {}
         lines = [f"@{btype}{{{key},\n"]
         for name, value, bare in self.fields(p, key, btype):
@@ -935,6 +944,10 @@ class _Writer:
             lines.append(f"  {name} = {expr},\n")
         lines.append("}\n")
         return "".join(lines)
+
+
+#: CSL types that read back from @misc (document; article when there is an arXiv id or class)
+_MISC_TYPES: Final = frozenset({"document", "article"})
 
 
 def _parse_expr(expr: str) -> Value | None:
@@ -1063,7 +1076,8 @@ def normalize(paper: Paper) -> Paper:
     if paper.doi:
         changes["doi"] = _norm_doi(paper.doi)
     changes["collection_editor"] = ()
-    if paper.type == "document" and paper.arxiv is not None:
-        changes["type"] = "article"
+    if not paper.get_extra("x-bibtex-type") and _default_bib_type(paper.type, paper.genre) == "misc":
+        preprint = paper.arxiv is not None or paper.category is not None
+        changes["type"] = "article" if preprint else "document"
     changes["raw"] = ()
     return paper.replace(**changes)
