@@ -115,6 +115,10 @@ HARD = [
     ("Aminoacylation of tRNAs", ["J.-L. Jestin", "C. Soule"]),
     ("Regression in Non-Contrast CT", ["Frank G. te Nijenhuis", "Matthijs van der Sluijs"]),
     ("Quantum Measurement", ["Vasily Ogryzko"]),
+    ("Elections in the U.S.", ["John Smith"]),
+    ("Hilbert Spaces, Part II", ["Ivan Petrov"]),
+    ("Dark Matter Searches", ["The ATLAS Collaboration"]),
+    ("Graph Algorithms", ["Ann O'Brien", "Ngozi N'Guessan", "Łukasz Kaiser"]),
     ("Reasoning in Hindi", ["Hung-yi Lee", "Hans Peter Lynsgøe Raaschou-jensen"]),
 ]
 

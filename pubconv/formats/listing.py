@@ -210,6 +210,7 @@ def sniff(head: str) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=1024)
 def _category(code: str | None) -> tuple[Category | None, bool]:
     """The category for a header code, and whether the code is known."""
     if code is None:
