@@ -196,6 +196,14 @@ def test_malformed_header_is_read_leniently() -> None:
     ]
 
 
+def test_prose_in_abstract_is_not_a_header() -> None:
+    abstract = "Wrapped text that ends\nsince May 5, 2020\nIn 2020\nOn May 5, 2020\nmore text."
+    text = f"LGAug 27, 2020\nA TitleJohn Smith\n{abstract}\n"
+    result = listing.read(text)
+    assert len(result.papers) == 1 and result.diagnostics == ()
+    assert result.papers[0].abstract == abstract
+
+
 def test_stray_lines_before_first_header() -> None:
     result = listing.read("junk\nmore junk\n\nLGAug 27, 2020\nA TitleJohn Smith\n", source="s")
     assert len(result.papers) == 1

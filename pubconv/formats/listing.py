@@ -110,15 +110,17 @@ HEADER: Final = re.compile(
     rf"|(?P<nd>n\.d\.))"
     rf"(?P<badge>Code)?"
 )
-#: A looser grammar: what a human would still take for a header.
+_MONTH_WORD = (
+    r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+#: A looser grammar (day precision only, so that prose is not taken for a header): full or
+#: lower-case month names, a missing comma, ordinals, a space after the code, a lower-case code.
 LOOSE_HEADER: Final = re.compile(
-    r"(?P<code>[A-Za-z][A-Za-z.\-]{0,24}?)?[ \t]*"
-    r"(?:(?P<mon>[A-Za-z]{3,9})\.?[ \t]+(?P<day>[0-9]{1,2})(?:st|nd|rd|th)?[ \t]*,?[ \t]*"
+    r"(?P<code>[A-Za-z]{2}|[a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?)??[ \t]?"
+    rf"(?P<mon>{_MONTH_WORD})\.?[ \t]*(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?[ \t]*,?[ \t]*"
     r"(?P<year>[0-9]{4})"
-    r"|(?P<mon2>[A-Za-z]{3,9})\.?,?[ \t]+(?P<year2>[0-9]{4})"
-    r"|(?P<year3>[0-9]{4})"
-    r"|(?P<nd>n\.[ ]?d\.?))"
-    r"[ \t]*(?P<badge>[Cc]ode)?[ \t]*"
+    r"[ \t]*(?P<badge>[Cc]ode)?"
 )
 _CODE_RE: Final = re.compile(_CODE)
 
@@ -171,28 +173,21 @@ def parse_header(line: str) -> Header | None:
     m = LOOSE_HEADER.fullmatch(line)
     if m is None:
         return None
-    month = 0
-    if m.group("mon") or m.group("mon2"):
-        found = _month(m.group("mon") or m.group("mon2"))
-        if found is None:
-            return None
-        month = found
     code = m.group("code")
     if code is not None:
-        code = code.rstrip(".-") or None
+        if len(code) == 2:
+            code = code.upper()
+        if not arxiv.is_known_code(code):
+            return None  # prose such as "since May 5, 2020"
+    found = _month(m.group("mon"))
+    if found is None:  # pragma: no cover - the pattern only admits month names
+        return None
+    month, year, day = found, int(m.group("year")), int(m.group("day"))
     loose: Date | None
-    if m.group("nd"):
-        loose = None
-    elif m.group("year3"):
-        loose = Date(year=int(m.group("year3")))
-    elif m.group("mon2"):
-        loose = Date(year=int(m.group("year2")), month=month)
+    if 1 <= day <= calendar.monthrange(year, month)[1]:
+        loose = Date(year=year, month=month, day=day)
     else:
-        year, day = int(m.group("year")), int(m.group("day"))
-        if 1 <= day <= calendar.monthrange(year, month)[1]:
-            loose = Date(year=year, month=month, day=day)
-        else:
-            loose = Date(year=year, month=month)
+        loose = Date(year=year, month=month)
     return Header(code, loose, bool(m.group("badge")), "expected '[code]Mon D, YYYY[Code]'")
 
 
