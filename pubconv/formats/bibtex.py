@@ -52,6 +52,7 @@ from .. import latex
 from ..errors import Diagnostic
 from ..keys import KeyAllocator
 from ..model import ArxivId, Category, Date, Name, Paper
+from ..names import _case as _bib_case
 from ..names import split_parts
 from ._bibtex import tables as T
 from ._bibtex.tokenizer import Block, LineIndex, Value, render_value, tokenize
@@ -684,17 +685,26 @@ _KEY_OK = re.compile(r"[^\s,{}()\"#%'=\\~]+")
 _FIELD_NAME_BAD = re.compile(r"[^a-z0-9_.:+/-]")
 
 
-def _needs_braces(text: str) -> bool:
-    """True when a name part must be braced to keep BibTeX from re-splitting it."""
+def _needs_braces(text: str, encoded: str) -> bool:
+    """True when a name part must be braced to keep BibTeX from re-splitting it.
+
+    ``encoded`` is the LaTeX of ``text``; a word is von-like when BibTeX's case test
+    (first letter at brace level 0) finds it lower case.
+    """
     low = f" {text.lower()} "
-    return "," in text or " and " in low or low == " others " or any(w[:1].islower() for w in text.split())
+    return (
+        "," in text
+        or " and " in low
+        or low == " others "
+        or any(_bib_case(w) == "lower" for w in encoded.split())
+    )
 
 
 def _person_parts(n: Name) -> tuple[str | None, str]:
     """(particle, family) as BibTeX can hold them: an upper-case particle joins the family."""
     particle = " ".join(x for x in (n.dropping_particle, n.particle) if x) or None
     family = n.family or ""
-    if particle and not all(w[:1].islower() for w in particle.split()):
+    if particle and not all(_bib_case(latex.encode(w)) == "lower" for w in particle.split()):
         return None, f"{particle} {family}"
     return particle, family
 
@@ -710,7 +720,7 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
         and not n.suffix
         and n.given
         and not n.dropping_particle
-        and not _needs_braces(n.family or "")
+        and not _needs_braces(n.family or "", enc(n.family or ""))
         and " " not in (n.family or "")
         and not any(w[:1].islower() or not w[:1].isalpha() for w in n.given.split())
         and n.particle.split()[0][:1].islower()
@@ -720,7 +730,7 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
         # the First von Last form can hold
         return f"{enc(n.given)} {enc(n.particle)} {enc(n.family or '')}"
     family = enc(fam)
-    braced = _needs_braces(fam)
+    braced = _needs_braces(fam, family)
     if braced:
         family = "{" + family + "}"
     out = (enc(particle) + " " if particle else "") + family
@@ -729,7 +739,7 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
         given = "{" + given + "}"
     if n.suffix:
         suffix = enc(n.suffix)
-        if _needs_braces(n.suffix):
+        if _needs_braces(n.suffix, suffix):
             suffix = "{" + suffix + "}"
         return f"{out}, {suffix}, {given}" if given else f"{out}, {suffix},"
     if given:
