@@ -58,7 +58,8 @@ SYMBOLS: Final[dict[str, str]] = {
     "guillemotleft": "«", "guillemotright": "»", "guillemetleft": "«", "guillemetright": "»",
     "textless": "<", "textgreater": ">", "textbar": "|", "textbullet": "•", "textperiodcentered": "·",
     "textbackslash": "\\", "textasciitilde": "~", "textasciicircum": "^", "textasciigrave": "`",
-    "textunderscore": "_", "textbraceleft": "{", "textbraceright": "}", "textdollar": "$", "textsterling": "£", "pounds": "£", "texteuro": "€",
+    "textunderscore": "_", "textbraceleft": "{", "textbraceright": "}", "textdollar": "$",
+    "textsterling": "£", "pounds": "£", "texteuro": "€",
     "textdegree": "°", "textsection": "§", "textparagraph": "¶", "textexclamdown": "¡",
     "textquestiondown": "¿", "textonehalf": "½", "textquotesingle": "'", "textquotedbl": '"',
     "TeX": "TeX", "LaTeX": "LaTeX", "LaTeXe": "LaTeX2ε", "BibTeX": "BibTeX", "AMS": "AMS",
@@ -413,8 +414,8 @@ def decode_verbatim(text: str) -> str:
 # encoding
 
 _ENC_SPECIAL: Final[dict[str, str]] = {
-    "\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "&": "\\&", "%": "\\%", "$": "\\$",
-    "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
+    "\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "&": "\\&",
+    "%": "\\%", "$": "\\$", "#": "\\#", "_": "\\_", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}",
     "`": "\\textasciigrave{}", "-": "-{}", "'": "'{}", "\n": " ", "\r": " ", "\t": " ",
 }  # fmt: skip
 _ENC_UNICODE: dict[str, str] = {

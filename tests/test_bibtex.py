@@ -219,7 +219,7 @@ SEED = [
         issued=Date(year=2020, month=8, day=27),
         category=Category(code="LG", arxiv_class="cs.LG"),
         has_code=True,
-        abstract="In turn, reproducing existing results becomes a tedious endeavour -- a situation (e.g. 50%).",
+        abstract="Reproducing existing results becomes a tedious endeavour -- a situation (e.g. 50%).",
     ),
     Paper(
         type="article",
@@ -323,8 +323,9 @@ def test_type_mapping_both_ways() -> None:
     g = next(p for p in r.papers if p.key == "g")
     assert (g.publisher, g.number) == ("Lab", "42")
     out = bibtex.write(r.papers)
-    for key, btype in [("a", "inproceedings"), ("b", "conference"), ("d", "inbook"), ("f", "mastersthesis"),
-                       ("h", "manual"), ("k", "proceedings"), ("m", "weird"), ("e", "phdthesis")]:  # fmt: skip
+    expected = [("a", "inproceedings"), ("b", "conference"), ("d", "inbook"), ("f", "mastersthesis"),
+                ("h", "manual"), ("k", "proceedings"), ("m", "weird"), ("e", "phdthesis")]  # fmt: skip
+    for key, btype in expected:
         assert f"@{btype}{{{key}," in out
     assert "school = {MIT}" in out and "institution = {Lab}" in out
     assert bibtex.read(out).papers == r.papers
@@ -349,7 +350,8 @@ def test_identifiers() -> None:
     (p, q, s) = bibtex.read(
         "@article{p, doi={https://doi.org/10.48550/arXiv.2008.12284}, keywords={a, b; c}, isbn={1-2, 3-4}}\n"
         "@misc{q, eprint={hep-th/9901001v2}}\n"
-        "@online{s, eprinttype={arxiv}, eprint={1706.03762}, eprintclass={cs.CL}, journaltitle={J}, location={X}}\n"
+        "@online{s, eprinttype={arxiv}, eprint={1706.03762}, eprintclass={cs.CL},"
+        " journaltitle={J}, location={X}}\n"
     ).papers
     assert p.doi == "10.48550/arxiv.2008.12284" and p.arxiv == ArxivId(id="2008.12284")
     assert p.keywords == ("a", "b", "c") and p.isbn == ("1-2", "3-4")
@@ -441,7 +443,7 @@ _PAPER = st.builds(
             "article",
             "webpage",
         ]
-    ),  # fmt: skip
+    ),
     key=st.one_of(st.none(), st.from_regex(r"[a-z][a-z0-9:]{0,8}", fullmatch=True)),
     title=_OPT,
     title_nocase=st.one_of(st.none(), st.just(())),

@@ -90,6 +90,15 @@ SUPPORTS: Final = frozenset(
 )  # fmt: skip
 
 RAW_PREFIX: Final = "bibtex:"
+# values the writer may spell differently from the source (markup, spacing, dashes, case of DOIs ...)
+_NEEDS_RAW = re.compile(r"[\\{}$~^_\n\t\r%&#`']|--|  |^ | $")
+# fields whose generated spelling differs from common source spellings (name order, DOI case,
+# list separators, month names, arXiv fields)
+_ALWAYS_RAW: Final = frozenset(
+    {"author", "editor", "translator", "bookauthor", "doi", "pages", "keywords", "isbn", "issn",
+     "month", "year", "day", "urldate", "eprint", "archiveprefix", "primaryclass", "eprinttype",
+     "eprintclass", "arxivid", "x-has-code", "x-bibtex-type", "date", "howpublished"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -296,16 +305,16 @@ class _Reader:
             elif block.kind == "comment":
                 self.comments.append(block.text)
             else:
-                fields: dict[str, tuple[str, Value, int]] = {}
-                for name, value, off in block.fields:
-                    if name in fields:
-                        diags.append(
-                            Diagnostic.make(
-                                "PC201", f"duplicate field {name!r}; the first value is kept",
-                                lines.position(off), key=block.key or None,
-                            )
-                        )  # fmt: skip
-                        continue
+                fields = block.entry if block.entry is not None else {}
+                for name, off in block.duplicates or ():
+                    diags.append(
+                        Diagnostic.make(
+                            "PC201", f"duplicate field {name!r}; the first value is kept",
+                            lines.position(off), key=block.key or None,
+                        )
+                    )  # fmt: skip
+                for name in block.unevaluated or ():
+                    _, value, off = fields[name]
                     fields[name] = (self.evaluate(value, lines, off, diags, block.key), value, off)
                 if block.key:
                     low = block.key.lower()
@@ -372,9 +381,21 @@ def _convert(
 ) -> Paper:
     key = block.key or None
     btype = block.type
-    f = {name: item[0] for name, item in fields.items()}
-    raw = tuple((RAW_PREFIX + name, render_value(item[1])) for name, item in fields.items())
-    offsets = {name: item[2] for name, item in fields.items()}
+    f: dict[str, str] = {}
+    offsets: dict[str, int] = {}
+    raw_items: list[tuple[str, str]] = []
+    for name, (ftext, fvalue, foff) in fields.items():
+        f[name] = ftext
+        offsets[name] = foff
+        # a plain single string is what the writer generates anyway: no raw needed
+        if (
+            name in _ALWAYS_RAW
+            or len(fvalue) != 1
+            or fvalue[0][0] != "str"
+            or _NEEDS_RAW.search(ftext) is not None
+        ):
+            raw_items.append((RAW_PREFIX + name, render_value(fvalue)))
+    raw = tuple(raw_items)
     for alias, canon in T.ALIASES.items():
         if alias in f and canon not in f:
             f[canon] = f.pop(alias)
@@ -405,9 +426,9 @@ def _convert(
         warn("PC213", f"unknown entry type @{btype}, read as misc", "")
     for role, fname in (("author", "author"), ("editor", "editor"), ("translator", "translator"),
                         ("container_author", "bookauthor")):  # fmt: skip
-        text = f.pop(fname, None)
-        if text is None:
+        if fname not in f:
             continue
+        text = f.pop(fname)
         current[0] = fname
         names, trunc, problems = parse_names(text, report)
         for problem in problems:

@@ -38,10 +38,17 @@ class Block:
     """Entry type, lower-cased (``article``); for other kinds the command name."""
     key: str
     fields: list[tuple[str, Value, int]]
-    """``(name lower-cased, value, offset)`` in source order (``@string``: one item)."""
+    """``(name lower-cased, value, offset)`` in source order, for ``@string`` and ``@preamble``."""
     offset: int
     text: str = ""
     """Comment text for ``@comment``."""
+    entry: dict[str, tuple[str, Value, int]] | None = None
+    """Entry fields, first of duplicates: name -> (text, value, offset); ``text`` is the string
+    of a single braced/quoted/number value and ``""`` where macros must be evaluated (named in
+    :attr:`unevaluated`)."""
+    unevaluated: list[str] | None = None
+    duplicates: list[tuple[str, int]] | None = None
+    """Later occurrences of a field name: (name, offset)."""
 
 
 class LineIndex:
@@ -228,9 +235,11 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
             assert km is not None
             key = km.group(1)
             p = km.end()
-            fields: list[tuple[str, Value, int]] = []
+            entry: dict[str, tuple[str, Value, int]] = {}
+            unevaluated: list[str] = []
+            duplicates: list[tuple[str, int]] = []
             if p < limit and text[p] == closer:
-                yield Block("entry", kind, key, fields, at)
+                yield Block("entry", kind, key, [], at, "", entry, unevaluated, duplicates)
                 pos = p + 1
                 continue
             if p >= limit or text[p] != ",":
@@ -240,13 +249,18 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                 fast = _FAST_FIELD.match(text, p)
                 if fast is not None and fast.end() < limit:
                     s, q, w = fast.group(2, 3, 4)
-                    if s is not None:
-                        fv: Value = (("str", s),)
+                    fname = fast.group(1).lower()
+                    if fname in entry:
+                        duplicates.append((fname, fast.start(1)))
+                    elif s is not None:
+                        entry[fname] = (s, (("str", s),), fast.start(1))
                     elif q is not None:
-                        fv = (("str", q),)
+                        entry[fname] = (q, (("str", q),), fast.start(1))
+                    elif w.isdigit():
+                        entry[fname] = (w, (("num", w),), fast.start(1))
                     else:
-                        fv = (("num", w),) if w.isdigit() else (("macro", w.lower()),)
-                    fields.append((fast.group(1).lower(), fv, fast.start(1)))
+                        entry[fname] = ("", (("macro", w.lower()),), fast.start(1))
+                        unevaluated.append(fname)
                     p = fast.end()
                     if text[p] == ",":
                         p += 1
@@ -268,14 +282,21 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                 if p >= limit or text[p] != "=":
                     raise _Broken("PC102", f"expected '=' after field name {fm.group(1)!r}", p)
                 value, p = _value(text, p + 1, limit)
-                fields.append((fm.group(1).lower(), value, fstart))
+                fname = fm.group(1).lower()
+                if fname in entry:
+                    duplicates.append((fname, fstart))
+                elif len(value) == 1 and value[0][0] != "macro":
+                    entry[fname] = (value[0][1], value, fstart)
+                else:
+                    entry[fname] = ("", value, fstart)
+                    unevaluated.append(fname)
                 if p < limit and text[p] == ",":
                     p += 1
                     continue
                 if p < limit and text[p] == closer:
                     break
                 raise _Broken("PC102", "expected ',' or the end of the entry after a field value", p)
-            yield Block("entry", kind, key, fields, at)
+            yield Block("entry", kind, key, [], at, "", entry, unevaluated, duplicates)
             pos = p + 1
         except _Broken as err:
             diagnostics.append(
