@@ -460,9 +460,6 @@ def _convert(
         if name in f:
             p["publisher"] = dec(name)
             break
-    for attr, name in _DIRECT:
-        if name in f:
-            p[attr] = dec(name)
     if "pages" in f:
         p["page"] = _pages(f.pop("pages")) or None
     # dates
@@ -546,25 +543,27 @@ def _convert(
     if cls is not None or code is not None:
         p["category"] = Category(code=code, arxiv_class=cls)
     # pubconv fields
-    marker: str | None = None
-    for xname in [k for k in f if k[:2] == "x-"]:
-        if xname == "x-has-code":
-            p["has_code"] = (verb(xname) or "").lower() == "true"
-        elif xname == "x-bibtex-type":
-            marker = verb(xname)
-        else:
-            xattr = _X_ATTRS.get(xname)
-            if xattr is not None and p.get(xattr) is None:
-                p[xattr] = dec(xname)
     # type
     csl = T.BIB_TO_CSL.get(btype, "document")
     if csl == "document" and (arxiv is not None or "category" in p):
         csl = "article"  # a misc with an arXiv id or class is a preprint
     p["type"] = csl
+    # plain text fields, pubconv fields and unknown fields, in one pass in source order
+    marker: str | None = None
     extra: list[tuple[str, str]] = []
     for name, text in f.items():
         current[0] = name
-        if name in T.VERBATIM or name.endswith("url"):
+        attr = _DIRECT_BY_FIELD.get(name)
+        if attr is not None:
+            p[attr] = latex.decode(text, report=report) or None
+        elif name[:2] == "x-" and name in _X_FIELDS:
+            if name == "x-has-code":
+                p["has_code"] = latex.decode_verbatim(text).lower() == "true"
+            elif name == "x-bibtex-type":
+                marker = latex.decode_verbatim(text) or None
+            elif p.get(_X_ATTRS[name]) is None:
+                p[_X_ATTRS[name]] = latex.decode(text, report=report) or None
+        elif name in T.VERBATIM or name.endswith("url"):
             extra.append((name, latex.decode_verbatim(text)))
         else:
             extra.append((name, latex.decode(text, report=report)))
@@ -609,6 +608,8 @@ _DIRECT: Final = (
 
 
 _X_ATTRS: Final = {"x-" + attr.replace("_", "-"): attr for attr in T.X_STRING_FIELDS}
+_X_FIELDS: Final = frozenset({*_X_ATTRS, "x-has-code", "x-bibtex-type"})
+_DIRECT_BY_FIELD: Final = {name: attr for attr, name in _DIRECT}
 
 
 def _derived_code(cls: str | None) -> str | None:
