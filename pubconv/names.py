@@ -28,6 +28,7 @@ _SUFFIXES = frozenset(
     {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi", "2nd", "3rd", "4th", "jnr", "snr"}
 )
 _SPACE = re.compile(r"[\s~]+")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 class NameParts(NamedTuple):
@@ -49,6 +50,9 @@ def tokens(text: str) -> list[list[str]]:
 
     Linear in the input; unbalanced closing braces are treated as characters.
     """
+    if "{" not in text and "}" not in text:
+        # no brace groups: plain string splitting gives the same words (fast path)
+        return [g.replace("~", " ").split() for g in text.split(",")]
     groups: list[list[str]] = [[]]
     word: list[str] = []
     depth = 0
@@ -76,6 +80,11 @@ def tokens(text: str) -> list[list[str]]:
 
 def _case(word: str) -> str:
     """``"lower"``, ``"upper"`` or ``""`` (caseless): the case of the word's first letter at level 0."""
+    if "{" not in word and "\\" not in word:
+        m = _LETTER.search(word)
+        if m is None:
+            return ""
+        return "lower" if m.group().islower() else "upper"
     depth = 0
     i = 0
     n = len(word)

@@ -491,6 +491,8 @@ def test_roundtrip_property(paper: Paper) -> None:
     (back,) = bibtex.read(out).papers
     assert back == bibtex.normalize(paper).replace(key=back.key)
     assert bibtex.write([back]) == out
+    (utf,) = bibtex.read(bibtex.write([paper], unicode=True)).papers
+    assert utf == back
 
 
 @settings(max_examples=100, deadline=None)

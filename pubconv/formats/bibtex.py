@@ -55,7 +55,7 @@ from ..model import ArxivId, Category, Date, Name, Paper
 from ..names import _case as _bib_case
 from ..names import split_parts
 from ._bibtex import tables as T
-from ._bibtex.tokenizer import Block, LineIndex, Value, render_value, tokenize
+from ._bibtex.tokenizer import Block, LineIndex, Value, _Broken, _value, render_value, tokenize
 from .base import ReadResult
 
 __all__ = [
@@ -168,10 +168,28 @@ def _whole_group(text: str) -> bool:
     return False
 
 
+_NAMES_CACHE: dict[str, tuple[tuple[Name, ...], bool, list[str], list[str]]] = {}
+
+
 def parse_names(
     text: str, report: Callable[[str], None] | None = None
 ) -> tuple[tuple[Name, ...], bool, list[str]]:
-    """Names of a BibTeX name list, the ``and others`` flag, and problems found."""
+    """Names of a BibTeX name list, the ``and others`` flag, and problems found (memoised)."""
+    hit = _NAMES_CACHE.get(text)
+    if hit is None:
+        unknown: list[str] = []
+        names, truncated, problems = _parse_names(text, unknown.append)
+        hit = (names, truncated, problems, unknown)
+        if len(_NAMES_CACHE) >= 100_000:
+            _NAMES_CACHE.clear()
+        _NAMES_CACHE[text] = hit
+    if report is not None:
+        for cmd in hit[3]:
+            report(cmd)
+    return hit[0], hit[1], list(hit[2])
+
+
+def _parse_names(text: str, report: Callable[[str], None] | None) -> tuple[tuple[Name, ...], bool, list[str]]:
     names: list[Name] = []
     problems: list[str] = []
     truncated = False
@@ -984,8 +1002,6 @@ _MISC_TYPES: Final = frozenset({"document", "article"})
 
 def _parse_expr(expr: str) -> Value | None:
     """Parse a stored value expression; None unless it is one well-formed value."""
-    from ._bibtex.tokenizer import _Broken, _value
-
     try:
         value, end = _value(expr, 0, len(expr))
     except _Broken:
