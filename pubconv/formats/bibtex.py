@@ -74,7 +74,7 @@ __all__ = [
 ]
 
 NAME: Final = "bibtex"
-ALIASES: Final = ("bib",)
+ALIASES: Final[tuple[str, ...]] = ()
 EXTENSIONS: Final = (".bib",)
 DESCRIPTION: Final = "BibTeX .bib files (LaTeX markup, @string macros, crossref)"
 SUPPORTS: Final = frozenset(
