@@ -542,3 +542,17 @@ def test_iter_write_chunks_join_to_write() -> None:
     docs: list[bibtex.BibDocument] = []
     list(bibtex.iter_read(["@preamble{{x}}\n", "@misc{k, title={T}}\n"], document=docs))
     assert docs == [bibtex.BibDocument(preamble=("{x}",))]
+
+
+def test_only_suspicious_junk_between_entries_is_reported() -> None:
+    text = (
+        "Prose and an e-mail, me@example.org, are comments.\n"
+        "@misc{a, title={A}}\n"
+        "  note = {orphaned field},\n"
+        "}\n"
+        "@misc{b, title={B}}\n"
+    )
+    r = bibtex.read(text, source="j.bib")
+    assert [p.key for p in r.papers] == ["a", "b"]
+    (d,) = r.diagnostics
+    assert d.code == "PC103" and d.position is not None and (d.position.line, d.position.column) == (3, 3)

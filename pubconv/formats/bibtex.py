@@ -395,7 +395,11 @@ class _Reader:
 
 
 def _convert(
-    block: Block, fields: dict[str, tuple[str, Value, int]], lines: LineIndex, diags: list[Diagnostic]
+    block: Block,
+    fields: dict[str, tuple[str, Value, int]],
+    lines: LineIndex,
+    diags: list[Diagnostic],
+    dialect: T.Dialect = T.BIBTEX,
 ) -> Paper:
     key = block.key or None
     btype = block.type
@@ -414,7 +418,7 @@ def _convert(
         ):
             raw_items.append((RAW_PREFIX + name, render_value(fvalue)))
     raw = tuple(raw_items)
-    for alias, canon in T.ALIASES.items():
+    for alias, canon in dialect.aliases.items():
         if alias in f and canon not in f:
             f[canon] = f.pop(alias)
             offsets[canon] = offsets[alias]
@@ -440,7 +444,7 @@ def _convert(
         diags.append(Diagnostic.make(code, msg, pos, key=key))
 
     p: dict[str, Any] = {"key": key}
-    if btype not in T.BIB_TO_CSL:
+    if btype not in dialect.bib_to_csl:
         warn("PC213", f"unknown entry type @{btype}, read as misc", "")
     for role, fname in (("author", "author"), ("editor", "editor"), ("translator", "translator"),
                         ("container_author", "bookauthor")):  # fmt: skip
@@ -562,7 +566,7 @@ def _convert(
         p["category"] = Category(code=code, arxiv_class=cls)
     # pubconv fields
     # type
-    csl = T.BIB_TO_CSL.get(btype, "document")
+    csl = dialect.bib_to_csl.get(btype, "document")
     if csl == "document" and (arxiv is not None or "category" in p):
         csl = "article"  # a misc with an arXiv id or class is a preprint
     p["type"] = csl
@@ -586,7 +590,7 @@ def _convert(
         else:
             extra.append((name, latex.decode(text, report=report)))
     orig = marker or btype
-    if _default_bib_type(csl, p.get("genre")) != orig:
+    if _default_bib_type(csl, p.get("genre"), dialect) != orig:
         extra.append(("x-bibtex-type", orig))
     if extra:
         p["extra"] = tuple(extra)
@@ -636,18 +640,18 @@ def _derived_code(cls: str | None) -> str | None:
     return cls.rsplit(".", 1)[-1] if "." in cls else cls
 
 
-def _bib_type(paper: Paper) -> str:
+def _bib_type(paper: Paper, dialect: T.Dialect = T.BIBTEX) -> str:
     """The entry type the writer uses for ``paper``."""
     marker = paper.get_extra("x-bibtex-type")
     if marker:
         return marker
-    return _default_bib_type(paper.type, paper.genre)
+    return _default_bib_type(paper.type, paper.genre, dialect)
 
 
-def _default_bib_type(csl: str, genre: str | None) -> str:
+def _default_bib_type(csl: str, genre: str | None, dialect: T.Dialect = T.BIBTEX) -> str:
     if csl == "thesis" and genre and "master" in genre.lower():
         return "mastersthesis"
-    return T.CSL_TO_BIB.get(csl, "misc")
+    return dialect.csl_to_bib.get(csl, "misc")
 
 
 def _chunks(lines: Iterable[str]) -> Iterator[tuple[str, int]]:
@@ -828,7 +832,9 @@ class _Writer:
         document: BibDocument | None,
         unicode: bool,
         keep_raw: bool,
+        dialect: T.Dialect = T.BIBTEX,
     ) -> None:
+        self.dialect = dialect
         self.diags = diagnostics
         self.unicode = unicode
         self.keep_raw = keep_raw
@@ -936,7 +942,7 @@ class _Writer:
             add("issn", latex.encode_verbatim(", ".join(p.issn)))
         if p.arxiv is not None:
             add("eprint", str(p.arxiv))
-            add("archiveprefix", "arXiv")
+            add("archiveprefix", self.dialect.archive_prefix)
         cat = p.category
         if cat is not None:
             if cat.arxiv_class:
@@ -970,7 +976,7 @@ class _Writer:
 
     def entry(self, p: Paper) -> str:
         key = self.keys.allocate(p, self.diags, valid=_KEY_OK.fullmatch)
-        btype = _bib_type(p)
+        btype = _bib_type(p, self.dialect)
         folded = p.type not in _MISC_TYPES or (p.type == "article") != (
             p.arxiv is not None or p.category is not None
         )

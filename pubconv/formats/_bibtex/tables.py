@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 #: BibTeX (and common BibLaTeX) entry type -> CSL item type
@@ -101,3 +103,27 @@ X_STRING_FIELDS: Final = (
     "event_title", "event_place", "container_title_short", "title_short", "chapter_number",
     "pmid", "pmcid", "organization",
 )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """The tables one .bib dialect reads and writes with (BibTeX now; BibLaTeX next).
+
+    The tokenizer is dialect-free; the reader and writer of :mod:`pubconv.formats.bibtex`
+    take one of these, so a ``biblatex`` module can reuse them with its own tables
+    (``journaltitle``/``location``/``eprinttype`` as canonical names, ``date`` for dates,
+    extended name format, @online/@software/@dataset types).
+    """
+
+    name: str
+    bib_to_csl: Mapping[str, str]
+    csl_to_bib: Mapping[str, str]
+    aliases: Mapping[str, str]
+    """Field read as another when that other is absent (``journaltitle`` -> ``journal``)."""
+    archive_prefix: str
+    """How an arXiv ``archiveprefix``/``eprinttype`` value is written."""
+
+
+BIBTEX: Final = Dialect(
+    name="bibtex", bib_to_csl=BIB_TO_CSL, csl_to_bib=CSL_TO_BIB, aliases=ALIASES, archive_prefix="arXiv"
+)
