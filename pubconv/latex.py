@@ -69,6 +69,19 @@ SYMBOLS: Final[dict[str, str]] = {
     "Large": "", "footnotesize": "", "unskip": "", "nobreak": "", "allowbreak": "", "ignorespaces": "",
 }  # fmt: skip
 
+#: logos and text macros common in TeX bibliographies (TUGboat, Beebe's files)
+SYMBOLS.update(
+    {
+        "Dash": "—", "emdash": "—", "endash": "–", "thinspace": " ", "enspace": " ", "MF": "METAFONT",
+        "METAFONT": "METAFONT", "MP": "MetaPost", "METAPOST": "MetaPost", "LuaTeX": "LuaTeX",
+        "XeTeX": "XeTeX", "XeLaTeX": "XeLaTeX", "LuaLaTeX": "LuaLaTeX", "ConTeXt": "ConTeXt",
+        "pdfTeX": "pdfTeX", "pdfLaTeX": "pdfLaTeX", "eTeX": "e-TeX", "AmSTeX": "AMS-TeX",
+        "AMSTeX": "AMS-TeX", "AmSLaTeX": "AMS-LaTeX", "SLiTeX": "SLiTeX", "PiCTeX": "PiCTeX",
+        "TikZ": "TikZ", "PS": "PostScript", "POSTSCRIPT": "PostScript", "PostScript": "PostScript",
+        "TUB": "TUGboat", "TUG": "TUG", "CTAN": "CTAN", "BibLaTeX": "BibLaTeX", "MakeIndex": "MakeIndex",
+    }
+)  # fmt: skip
+
 #: one-argument commands whose argument is the content (formatting)
 FORMATTING: Final = frozenset(
     [
@@ -94,6 +107,13 @@ FORMATTING: Final = frozenset(
         "textsuperscript",
         "textsubscript",
         "ensuremath",
+        "acro",
+        "pkg",
+        "pgm",
+        "file",
+        "booktitle",
+        "enquote",
+        "textsl",
         "mathrm",
         "mathit",
         "mathbf",
