@@ -242,7 +242,8 @@ def looks_like_name(item: str) -> bool:
 _BAD_END = frozenset("-\u2010([{/&+@#_\u00b7")
 _STRONG_END = frozenset("?!)]}\"'\u2019\u201d*:;%")
 _INIT_END = re.compile(f"[^\\s.\\-]{U}\\.$")
-_PLURAL_ACRONYM = re.compile(f"[{_U}0-9\\-]*{U}{U}s")
+_SHORT_HUMP = re.compile(f"{L}{U}{L}?$")
+_PLURAL_ACRONYM = re.compile(f"{L}{{0,2}}[{_U}0-9\\-]*{U}{U}s")  # LLMs, PDEs, tRNAs
 # Signs of a title word glued to a name: a run of capitals running into a
 # capitalised word (``DSAMeituan``), or a word with two humps (``HydroSludgeMeituan``).
 _GLUE = re.compile(f"{U}{U}(?!s\\b){L}|{L}{U}[^\\s]*?{L}{U}")
@@ -271,11 +272,14 @@ def _title_end_cost(tail: str, first: str) -> float | None:
     if c.isalpha():
         # lower-case end; camel-case words are less likely to end a title than names are to start
         head = tail[0]
-        humps = any(ch.isupper() for ch in tail[1:])
+        humps = _CAMEL_WORD.search(tail) is not None  # Non-Experts has none, PyTorch has one
         if humps and _PLURAL_ACRONYM.fullmatch(tail):
             return 0.0  # LLMs, PDEs
         if humps:
-            return 2.0 if head.islower() else 1.0
+            cost = 2.0 if head.islower() else 1.0
+            if _SHORT_HUMP.search(tail):
+                cost += 1.0  # a short last hump reads as a name prefix: StudyMc|Donald, ModelIn|Spatio
+            return cost
         return 0.0
     return 0.5
 

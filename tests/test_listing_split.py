@@ -116,6 +116,8 @@ HARD = [
     ("Regression in Non-Contrast CT", ["Frank G. te Nijenhuis", "Matthijs van der Sluijs"]),
     ("Quantum Measurement", ["Vasily Ogryzko"]),
     ("Elections in the U.S.", ["John Smith"]),
+    ("A Field Study", ["Ann McDonald", "Yann LeCun"]),
+    ("Convolutional Learning", ["Yann LeCun"]),
     ("Hilbert Spaces, Part II", ["Ivan Petrov"]),
     ("Dark Matter Searches", ["The ATLAS Collaboration"]),
     ("Graph Algorithms", ["Ann O'Brien", "Ngozi N'Guessan", "Łukasz Kaiser"]),
