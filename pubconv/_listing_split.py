@@ -242,6 +242,7 @@ def looks_like_name(item: str) -> bool:
 _BAD_END = frozenset("-\u2010([{/&+@#_\u00b7")
 _STRONG_END = frozenset("?!)]}\"'\u2019\u201d*:;%")
 _INIT_END = re.compile(f"[^\\s.\\-]{U}\\.$")
+_LONG_HEAD = re.compile(f"{U}?{L}{{6}}{L}*{U}")
 _SHORT_HUMP = re.compile(f"{L}{U}{L}?$")
 _PLURAL_ACRONYM = re.compile(f"{L}{{0,2}}[{_U}0-9\\-]*{U}{U}s")  # LLMs, PDEs, tRNAs
 # Signs of a title word glued to a name: a run of capitals running into a
@@ -277,6 +278,8 @@ def _title_end_cost(tail: str, first: str) -> float | None:
             return 0.0  # LLMs, PDEs
         if humps:
             cost = 2.0 if head.islower() else 1.0
+            if _LONG_HEAD.match(tail):
+                cost += 1.5  # a whole word glued to a hump (GeometryEun|Young): brands have short parts
             if _SHORT_HUMP.search(tail):
                 cost += 1.0  # a short last hump reads as a name prefix: StudyMc|Donald, ModelIn|Spatio
             return cost

@@ -118,6 +118,7 @@ HARD = [
     ("Elections in the U.S.", ["John Smith"]),
     ("A Field Study", ["Ann McDonald", "Yann LeCun"]),
     ("Convolutional Learning", ["Yann LeCun"]),
+    ("Differential Privacy", ["EunYoung Byun", "NhatHai Phan"]),
     ("Hilbert Spaces, Part II", ["Ivan Petrov"]),
     ("Dark Matter Searches", ["The ATLAS Collaboration"]),
     ("Graph Algorithms", ["Ann O'Brien", "Ngozi N'Guessan", "Łukasz Kaiser"]),
