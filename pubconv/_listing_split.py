@@ -24,10 +24,15 @@ The method (see :func:`split_byline`):
    particles, hyphenated parts, nicknames; or an organisation with a cue
    word) and the title does not end in a character no title ends with
    (``-``, ``(``, ``/``). Valid candidates are ranked by a cost that sums how
-   odd the title's last word is (camel-case word starting lower-case, a
-   dangling initial ``frictionG.``, a split inside an upper-case run) and how
-   odd the first author is (camel-case first word, a single-word name, many
-   words). The cheapest wins; a tie goes to the longer name.
+   odd the title's last word is (a camel-case word, more so when it starts
+   lower-case, when its last hump is short like a name prefix ``Mc``/``In``,
+   or when a long ordinary word runs into the hump ``GeometryEun``; a
+   dangling initial ``frictionG.``; a split inside an upper-case run; while
+   ``?``, ``)``, digits, acronyms and their plurals ``LLMs`` are natural
+   ends), how odd the author is (camel-case or all-capital first word, a
+   single-word name, many words) and signs of glue left inside the title or
+   the name (``DSAMeituan``: capitals running into a capitalised word). The
+   cheapest wins; a tie goes to the longer name.
 4. Nothing valid: the byline is the title and there are no authors
    (the caller reports PC300).
 
