@@ -532,9 +532,7 @@ def convert_files(
                 note(d)
             while writer_diags:
                 note(writer_diags.pop(0))
-            if strict and (report.errors or report.warnings):
-                raise StrictError([d for d in report.diagnostics if _is_reportable(d)])
-            yield p
+            yield p  # under strict, keep going: every diagnostic is reported, then nothing is written
 
     chunks = fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options)
 

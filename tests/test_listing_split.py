@@ -202,5 +202,5 @@ def test_linear_time(unit: str) -> None:
     _timed(small)  # warm up
     t_small = min(_timed(small) for _ in range(3))
     t_large = min(_timed(large) for _ in range(2))
-    # linear would be ~10x; quadratic would be ~100x
-    assert t_large < 30 * max(t_small, 1e-4)
+    # linear would be ~10x (more with cache effects at 1 MB); quadratic would be ~100x
+    assert t_large < 50 * max(t_small, 1e-3), (t_small, t_large)

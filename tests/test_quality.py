@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,8 @@ from .paths import ROOT
 
 
 def _tool(name: str) -> str:
-    exe = shutil.which(name, path=str(ROOT / ".venv" / "bin")) or shutil.which(name)
+    here = str(Path(sys.executable).parent)
+    exe = shutil.which(name, path=here) or shutil.which(name)
     if exe is None:
         pytest.skip(f"{name} is not installed (pip install -e '.[test]')")
     return exe
