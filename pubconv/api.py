@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
+import functools
 import io
 import os
 import sys
@@ -312,26 +313,26 @@ def iter_load(
 # --------------------------------------------------------------------------- writing
 
 
-def _is_set(value: Any) -> bool:
-    return value not in (None, (), False, "")
+@functools.lru_cache(maxsize=64)
+def _unsupported_fields(supports: frozenset[str]) -> tuple[str, ...]:
+    """Paper fields outside ``supports`` that count as data (not type, key bookkeeping or origin)."""
+    return tuple(
+        f.name
+        for f in dataclasses.fields(Paper)
+        if f.compare and f.name not in supports and f.name != "type"  # type folding: writers report it
+    )
 
 
 def losses(paper: Paper, fmt: registry.Format | str) -> Diagnostic | None:
     """A ``PC400`` diagnostic naming the fields of ``paper`` that ``fmt`` cannot represent, or None."""
     if isinstance(fmt, str):
         fmt = registry.get(fmt)
-    supports = fmt.supports
     lost = []
-    for f in dataclasses.fields(paper):
-        if f.name in supports or f.name in ("origin", "raw") or not f.compare:
-            continue
-        value = getattr(paper, f.name)
-        if f.name == "type":
-            continue  # type folding is reported by the writer where it matters
-        if f.name == "title_nocase" and not value:
-            continue  # "no protected spans" is not information
-        if _is_set(value):
-            lost.append(f.name)
+    for name in _unsupported_fields(fmt.supports):
+        value = getattr(paper, name)
+        if value is None or value == () or value is False or value == "":
+            continue  # unset; also "no protected spans" (title_nocase == ()) is no information
+        lost.append(name)
     if not lost:
         return None
     return Diagnostic.make(

@@ -120,16 +120,20 @@ class KeyAllocator:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        # next suffix index to try per base key: keeps n collisions linear, not quadratic
+        self._next: dict[str, int] = {}
 
     def _unique(self, base: str) -> str:
-        if base.lower() not in self.used:
+        low = base.lower()
+        if low not in self.used:
             return base
-        i = 0
+        i = self._next.get(low, 0)
         while True:
             cand = base + _suffix(i)
-            if cand.lower() not in self.used:
-                return cand
             i += 1
+            if cand.lower() not in self.used:
+                self._next[low] = i
+                return cand
 
     def allocate(
         self,

@@ -470,3 +470,11 @@ def test_dev_headers_match_truth() -> None:
         assert paper.category is not None and paper.category.code == t["category"]
         assert paper.issued is not None and paper.issued.isoformat() == t["date"]
         assert paper.has_code == t["has_code"]
+
+
+def test_lazy_splitter_constants_match() -> None:
+    from pubconv import _listing_split
+    from pubconv.formats import listing as listing_module
+
+    assert listing_module.SEPARATOR == _listing_split.SEPARATOR
+    assert listing_module.ORG_MARK == _listing_split.ORG_MARK

@@ -54,14 +54,31 @@ import calendar
 import functools
 import re
 from collections.abc import Iterable, Iterator
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from .. import arxiv
-from .._listing_split import ORG_MARK, SEPARATOR, Byline, is_org, split_byline
 from ..errors import Diagnostic
 from ..model import Category, Date, Name, Paper, Position
 from ..names import is_suffix, parse_plain
 from .base import ReadResult, collect
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+SEPARATOR: Final = "\u2063"  # the same as pubconv._listing_split.SEPARATOR (a test checks)
+ORG_MARK: Final = " \u00b7 "  # the same as pubconv._listing_split.ORG_MARK
+
+
+def _splitter() -> ModuleType:
+    """The title/author splitter, imported on first use.
+
+    Compiling its Unicode letter-class regexes costs a large part of a second;
+    sniffing a file or converting other formats must not pay for it.
+    """
+    from .. import _listing_split
+
+    return _listing_split
+
 
 __all__ = [
     "ALIASES",
@@ -219,7 +236,7 @@ _PLAIN_NAME: Final = re.compile(r"[^\s{}~,]+(?: [^\s{}~,]+)*")
 @functools.lru_cache(maxsize=8192)
 def _name(text: str) -> Name:
     """An author: an organisation (literal) or a person split by :func:`parse_plain`."""
-    if is_org(text) or any(c in text for c in "{}~"):
+    if _splitter().is_org(text) or any(c in text for c in "{}~"):
         return Name(literal=text)
     words = text.split(" ")
     if (
@@ -256,7 +273,7 @@ def _finish(entry: _Entry, source: str) -> Iterator[Paper | Diagnostic]:
     category, known = _category(header.code)
     if not known:
         yield Diagnostic.make("PC302", f"unknown subject code {header.code!r} kept as is", pos)
-    byline = split_byline(entry.byline or "")
+    byline = _splitter().split_byline(entry.byline or "")
     if not byline.split_ok:
         yield Diagnostic.make(
             "PC300",
@@ -406,15 +423,15 @@ def _byline(paper: Paper, diags: list[Diagnostic] | None, where: str) -> str:
     names = [_clean_name(n.display()) for n in paper.author]
     names = [n for n in names if n]
     org = _fold(paper.organization or "").replace(ORG_MARK, " ") or None
-    want = Byline(title, tuple(names), paper.author_truncated, org, True)
+    want = _splitter().Byline(title, tuple(names), paper.author_truncated, org, True)
     tail = (" et al." if paper.author_truncated else "") + (ORG_MARK + org if org else "")
     line = title + ", ".join(names) + tail
-    if split_byline(line) == want and not line.startswith((" ", "\u00b7")):
+    if _splitter().split_byline(line) == want and not line.startswith((" ", "\u00b7")):
         return line
     line = title + SEPARATOR + ", ".join(names) + tail
     if org is None and ORG_MARK in line:
         line += " \u00b7"
-    if split_byline(line) != want and diags is not None:
+    if _splitter().split_byline(line) != want and diags is not None:
         diags.append(Diagnostic.make("PC401", "byline may not read back identically", key=where))
     return line
 
