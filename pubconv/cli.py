@@ -24,6 +24,7 @@ examples:
   pubconv a.txt b.txt --to bibtex -o all.bib      several inputs make one output
   cat refs.bib | pubconv - --from bibtex --to bibtex -W unicode=true
   pubconv refs.bib --to bibtex --strict           any diagnostic fails, nothing is written
+  pubconv refs.bib --to text --style apa          formatted references
   pubconv --list-formats
 
 Diagnostics go to stderr as FILE:LINE:COL: SEVERITY: MESSAGE (CODE).
@@ -83,6 +84,9 @@ def _build_parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="pass an option to the writer, e.g. -W unicode=true for UTF-8 BibTeX",
     )
+    parser.add_argument(
+        "--style", metavar="NAME", help="citation style for --to text/html (same as -W style=NAME)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only, not warnings")
     return parser
 
@@ -133,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     if not target.can_write:
         parser.error(f"format {target.name!r} cannot be written")
+    if args.style:
+        args.writer_options.append(("style", args.style))
     accepted = target.write_options()
     for key, _value in args.writer_options:
         if key not in accepted:
