@@ -69,6 +69,7 @@ SEPARATOR: Final = "\u2063"  # the same as pubconv._listing_split.SEPARATOR (a t
 ORG_MARK: Final = " \u00b7 "  # the same as pubconv._listing_split.ORG_MARK
 
 
+@functools.cache
 def _splitter() -> ModuleType:
     """The title/author splitter, imported on first use.
 
