@@ -84,6 +84,23 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC400": (Severity.WARNING, "the target format cannot hold a field; it was dropped"),
     "PC401": (Severity.WARNING, "value changed to fit the target format"),
     "PC402": (Severity.INFO, "citation key generated or changed to keep keys unique"),
+    "PC600": (Severity.ERROR, "malformed XML"),
+    "PC601": (Severity.ERROR, "XML DOCTYPE declares entities; input rejected"),
+    "PC602": (Severity.WARNING, "JATS reference without a readable citation"),
+    "PC603": (Severity.WARNING, "JATS citation without structured elements; kept as note"),
+    "PC604": (Severity.ERROR, "XML input too large"),
+    "PC500": (Severity.WARNING, "CSL-JSON top level is not an array of items; read leniently or not at all"),
+    "PC501": (Severity.ERROR, "CSL-JSON item is not an object; skipped"),
+    "PC502": (Severity.WARNING, "CSL-JSON item without 'id' or 'type'"),
+    "PC503": (Severity.WARNING, "unknown CSL item type, read as document"),
+    "PC504": (Severity.WARNING, "CSL-JSON value of the wrong JSON type"),
+    "PC506": (Severity.INFO, "key outside the CSL-JSON schema, kept in Paper.extra"),
+    "PC507": (Severity.WARNING, "malformed custom.pubconv value ignored"),
+    "PC508": (Severity.INFO, "CSL-JSON date in a non-schema form, parsed"),
+    "PC509": (Severity.INFO, "rich-text markup in a CSL-JSON title decoded to plain text"),
+    "PC520": (Severity.ERROR, "citeproc-py could not format a reference; it was left out"),
+    "PC521": (Severity.WARNING, "citeproc-py warning while formatting references"),
+    "PC650": (Severity.WARNING, "BibLaTeX date is not EDTF level 1; kept as a literal date"),
 }
 
 

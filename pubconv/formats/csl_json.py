@@ -1,0 +1,848 @@
+"""CSL-JSON reader and writer (CSL 1.0.2 ``csl-data.json``).
+
+The model already speaks CSL's vocabulary, so most fields map one to one
+(``container_title`` <-> ``container-title``, ``doi`` <-> ``DOI``, ...).
+
+Conventions (what other formats need to know):
+
+* **Output.** A JSON array of item objects, two-space indent, ``ensure_ascii=False``,
+  final newline. Keys are in a fixed order: ``id``, ``type``, the CSL variables in
+  model order (title, names, dates, container, numbers, publisher, event, identifiers,
+  language, keyword, abstract, note), foreign CSL variables kept in ``Paper.extra``,
+  then ``custom``. Every output validates against the official ``csl-data.json``
+  (v1.0.2). Number variables are written as strings, as the model holds them.
+* **ids.** ``id`` is :attr:`Paper.key`; papers without a key (or with a duplicate
+  key, compared case-insensitively) get one from :class:`pubconv.keys.KeyAllocator`
+  (PC402). Keys are the one thing a round trip may change.
+* **Names.** Name objects with ``family``, ``given``, ``non-dropping-particle``
+  (:attr:`Name.particle`), ``dropping-particle``, ``suffix`` and ``literal``
+  (organisations). On read, a name given as a string is a ``literal`` (PC221), and
+  non-schema keys of a name object (``ORCID``, ``affiliation``) are kept in
+  ``Paper.extra`` as ``("author[0].ORCID", value)`` (PC506).
+* **Dates.** ``date-parts`` (a range is two arrays), ``season`` (1-4), ``circa``
+  (``true``) and ``literal``. An *open* range (``end=Date()``) is written as its
+  start only, with the exact date under ``custom.pubconv`` (see below); the reader
+  takes ``[[2020], []]`` and ``[[2020], [0]]`` as open ranges. The reader also
+  accepts the non-schema forms found in the wild — string dates (``"2017-06-12"``,
+  ``"2017-06-12/2017-06-14"``), ``{"raw": ...}``, string parts (``[["2020"]]``),
+  months 13-16 and 21-24 as seasons — with an INFO/warning diagnostic (PC508/PC220).
+* **Titles.** :attr:`Paper.title_nocase` spans <-> ``<span class="nocase">...</span>``
+  inside the title string (CSL's rich-text convention). Other processor markup in a
+  title read from a file (``<i>``, ``<b>``, ``<sup>``, ``<sub>``, ``<sc>``, small-caps
+  spans) is decoded to plain text (PC509); the source string is kept in
+  :attr:`Paper.raw` as ``("csljson:title", text)`` and written back while it still
+  decodes to the same title and spans.
+* **Lists.** ``keywords`` <-> ``keyword``, ``isbn`` <-> ``ISBN``, ``issn`` <-> ``ISSN``,
+  joined with ``", "``; the reader splits on ``,`` and ``;``.
+* **arXiv.** A paper with :attr:`Paper.arxiv` is written with ``number:
+  "arXiv:<id>[v<n>]"`` (unless it has a number), ``publisher: "arXiv"`` (unless it has
+  a publisher) and ``DOI: "10.48550/arXiv.<id>"`` (unless it has a DOI). The reader
+  recognises these derived values — an ``arXiv:`` number, an arXiv DataCite DOI or an
+  ``arxiv.org/abs`` URL give :attr:`Paper.arxiv`; the derived number, DOI and the
+  ``arXiv`` publisher are then not read as real fields — so Zotero's preprint export
+  reads the same way.
+* **custom.pubconv.** Everything CSL has no variable for, and every field whose CSL
+  form would not read back to the same value, is stored under
+  ``custom.pubconv`` as ``{paper field name: value in pubconv's JSON form}``
+  (:mod:`pubconv.serialize`; ``null`` = the field's default), in model field order.
+  Typical keys: ``author_truncated`` / ``editor_truncated`` (et-al flags),
+  ``category`` (``{"code": "LG", "arxiv_class": "cs.LG"}``), ``organization``,
+  ``has_code``, ``arxiv`` (when not derivable from ``number``), ``extra``
+  (``[[name, value], ...]``), ``title_nocase: null`` (the source could not mark case),
+  and exact values of e.g. open date ranges or ISBNs containing commas. The writer
+  decides by reading its own item back, so ``read(write([p])) == [p]`` holds for every
+  paper (modulo generated keys). The reader applies these values last and reports
+  malformed ones (PC507).
+* **Foreign data.** Other keys of ``custom`` become ``Paper.extra`` entries
+  ``("custom.<key>", value)`` and are written back into ``custom``. CSL variables the
+  model has no field for (``archive``, ``call-number``, ``citation-key``, ...) become
+  ``Paper.extra`` entries named by the variable and are written back as top-level
+  variables; keys outside the schema (``license``, Zotero's ``key``) are kept in
+  ``Paper.extra`` (PC506) and written under ``custom.pubconv.extra``. Non-string
+  values are kept as compact JSON text. ``shortTitle``, ``journalAbbreviation`` and
+  ``event`` are read as ``title-short``, ``container-title-short`` and ``event-title``.
+* **Leniency.** A single item object instead of an array, ``{"items": [...]}`` /
+  ``{"references": [...]}`` wrappers, numbers as strings or numbers, missing ``id``
+  or ``type`` (PC502), unknown types (PC503, read as ``document``, the type kept in
+  ``Paper.extra`` as ``csl:type``) are read with diagnostics. Invalid JSON gives one
+  PC100 with the decoder's line and column and no papers. Diagnostics carry the item's
+  line/column and a JSON path such as ``$[3].author[0]``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any, Final
+
+from ..errors import Diagnostic
+from ..keys import KeyAllocator
+from ..model import ITEM_TYPES, ArxivId, Date, Name, Paper, Position
+from ..serialize import paper_from_dict, paper_to_dict
+from .base import ReadResult
+
+__all__ = [
+    "ALIASES",
+    "DESCRIPTION",
+    "EXTENSIONS",
+    "NAME",
+    "SUPPORTS",
+    "normalize",
+    "read",
+    "sniff",
+    "to_items",
+    "write",
+]
+
+NAME: Final = "csljson"
+ALIASES: Final[tuple[str, ...]] = ("csl-json",)
+EXTENSIONS: Final = (".json",)
+DESCRIPTION: Final = "CSL-JSON (citeproc, pandoc, Zotero), schema csl-data.json 1.0.2"
+SUPPORTS: Final = frozenset(f for f in Paper.__dataclass_fields__ if f not in ("raw", "origin"))
+
+RAW_TITLE: Final = "csljson:title"
+
+# Paper field -> (CSL key, kind) in output order. kinds: str, names, date, list
+_FIELDS: Final[tuple[tuple[str, str, str], ...]] = (
+    ("title", "title", "str"),
+    ("title_short", "title-short", "str"),
+    ("author", "author", "names"),
+    ("container_author", "container-author", "names"),
+    ("editor", "editor", "names"),
+    ("collection_editor", "collection-editor", "names"),
+    ("translator", "translator", "names"),
+    ("issued", "issued", "date"),
+    ("original_date", "original-date", "date"),
+    ("event_date", "event-date", "date"),
+    ("accessed", "accessed", "date"),
+    ("container_title", "container-title", "str"),
+    ("container_title_short", "container-title-short", "str"),
+    ("collection_title", "collection-title", "str"),
+    ("collection_number", "collection-number", "str"),
+    ("volume", "volume", "str"),
+    ("issue", "issue", "str"),
+    ("number", "number", "str"),
+    ("page", "page", "str"),
+    ("number_of_pages", "number-of-pages", "str"),
+    ("chapter_number", "chapter-number", "str"),
+    ("edition", "edition", "str"),
+    ("version", "version", "str"),
+    ("genre", "genre", "str"),
+    ("status", "status", "str"),
+    ("medium", "medium", "str"),
+    ("publisher", "publisher", "str"),
+    ("publisher_place", "publisher-place", "str"),
+    ("event_title", "event-title", "str"),
+    ("event_place", "event-place", "str"),
+    ("doi", "DOI", "str"),
+    ("isbn", "ISBN", "list"),
+    ("issn", "ISSN", "list"),
+    ("pmid", "PMID", "str"),
+    ("pmcid", "PMCID", "str"),
+    ("url", "URL", "str"),
+    ("language", "language", "str"),
+    ("keywords", "keyword", "list"),
+    ("abstract", "abstract", "str"),
+    ("note", "note", "str"),
+)
+_BY_KEY: Final = {k: (f, kind) for f, k, kind in _FIELDS}
+_ALIAS_KEYS: Final = {
+    "shortTitle": "title-short",
+    "journalAbbreviation": "container-title-short",
+    "event": "event-title",
+}
+
+# CSL-JSON schema variables the model has no field for (kept in Paper.extra, written back top level)
+_OTHER_STRING_VARS: Final = frozenset(
+    {
+        "citation-key", "annote", "archive", "archive_collection", "archive_location", "archive-place",
+        "authority", "call-number", "citation-label", "dimensions", "division", "jurisdiction",
+        "original-publisher", "original-publisher-place", "original-title", "part-title", "references",
+        "reviewed-genre", "reviewed-title", "scale", "section", "source", "volume-title",
+        "volume-title-short", "year-suffix", "citation-number", "first-reference-note-number",
+        "locator", "number-of-volumes", "page-first", "part", "printing", "supplement",
+    }
+)  # fmt: skip
+_OTHER_JSON_VARS: Final = frozenset(
+    {
+        "chair", "compiler", "composer", "contributor", "curator", "director", "editorial-director",
+        "executive-producer", "guest", "host", "interviewer", "illustrator", "narrator", "organizer",
+        "original-author", "performer", "producer", "recipient", "reviewed-author", "script-writer",
+        "series-creator", "available-date", "submitted", "categories",
+    }
+)  # fmt: skip
+_NAME_KEYS: Final = (
+    ("family", "family"),
+    ("given", "given"),
+    ("non-dropping-particle", "particle"),
+    ("dropping-particle", "dropping_particle"),
+    ("suffix", "suffix"),
+    ("literal", "literal"),
+)
+_NAME_HINTS: Final = frozenset({"comma-suffix", "static-ordering", "parse-names"})
+_SEASONS: Final = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+_FIELD_DEFAULTS: Final = {
+    f.name: f.default for f in Paper.__dataclass_fields__.values() if f.name not in ("raw", "origin")
+}
+_OVERRIDABLE: Final = tuple(f for f in _FIELD_DEFAULTS if f != "key")
+
+
+def sniff(head: str) -> bool:
+    """True for a JSON array of objects (or one object) with ``"type"`` and ``"id"`` keys."""
+    s = head.lstrip("\ufeff \t\r\n")
+    if not (s.startswith("{") or re.match(r"\[\s*\{", s)):
+        return False
+    if '"pandoc-api-version"' in s[:2000]:
+        return False
+    return re.search(r'"type"\s*:\s*"', s) is not None and re.search(r'"id"\s*:', s) is not None
+
+
+# ---------------------------------------------------------------------------------------------
+# value helpers
+
+
+def _pubconv_json(field: str, value: Any) -> Any:
+    """``value`` of Paper field ``field`` in pubconv's JSON form (null for the default)."""
+    if value == _FIELD_DEFAULTS[field] and field != "type":
+        return None
+    return paper_to_dict(Paper(**{field: value}))[field]
+
+
+def _from_pubconv_json(field: str, data: Any) -> Any:
+    if data is None:
+        return _FIELD_DEFAULTS[field]
+    return getattr(paper_from_dict({field: data}), field)
+
+
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _split_list(text: str) -> tuple[str, ...]:
+    return tuple(x for x in (p.strip() for p in re.split(r"[,;]", text)) if x)
+
+
+_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+
+
+def _norm_doi(text: str) -> str:
+    return _DOI_PREFIX.sub("", text.strip()).lower()
+
+
+# ---- titles
+
+_TAG = re.compile(
+    r'<span\s+class="nocase">|<span\s+style="font-variant:\s*small-caps;?">|</span>'
+    r"|</?(?:i|b|sup|sub|sc)>",
+    re.I,
+)
+
+
+def decode_title(text: str) -> tuple[str, tuple[tuple[int, int], ...], bool]:
+    """Plain text, nocase spans, and whether markup other than nocase spans was removed."""
+    out: list[str] = []
+    length = 0
+    spans: list[tuple[int, int]] = []
+    stack: list[tuple[bool, int]] = []  # (is nocase, start) per open <span>
+    other = False
+    pos = 0
+    for m in _TAG.finditer(text):
+        out.append(text[pos : m.start()])
+        length += m.start() - pos
+        pos = m.end()
+        tag = m.group().lower()
+        if tag.startswith("<span"):
+            stack.append(("nocase" in tag, length))
+            other = other or "nocase" not in tag
+        elif tag == "</span>":
+            if not stack:
+                out.append(m.group())
+                length += len(m.group())
+                continue
+            nocase, start = stack.pop()
+            if nocase and length > start:
+                spans.append((start, length))
+        else:
+            other = True
+    out.append(text[pos:])
+    if stack:
+        other = True
+    return "".join(out), tuple(sorted(spans)), other
+
+
+def encode_title(title: str, spans: tuple[tuple[int, int], ...] | None) -> str:
+    """``title`` with ``<span class="nocase">`` around each span."""
+    if not spans:
+        return title
+    out: list[str] = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a < pos:  # overlapping spans cannot be nested faithfully; custom.pubconv keeps them
+            continue
+        out += [title[pos:a], '<span class="nocase">', title[a:b], "</span>"]
+        pos = b
+    out.append(title[pos:])
+    return "".join(out)
+
+
+# ---- dates
+
+
+def _date_parts(d: Date) -> list[int] | None:
+    if d.year is None:
+        return None
+    parts = [d.year]
+    if d.month is not None:
+        parts.append(d.month)
+        if d.day is not None:
+            parts.append(d.day)
+    return parts
+
+
+def _date_to_csl(d: Date) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    start = _date_parts(d)
+    if start is not None:
+        out["date-parts"] = [start]
+        if d.end is not None:
+            end = _date_parts(d.end)
+            if end is not None:
+                out["date-parts"].append(end)
+    if d.season is not None:
+        out["season"] = d.season
+    if d.circa:
+        out["circa"] = True
+    if d.literal is not None:
+        out["literal"] = d.literal
+    return out
+
+
+_ISO_DATE = re.compile(r"(-?\d{1,4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _int(v: Any) -> int | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str) and re.fullmatch(r"\s*-?\d+\s*", v):
+        return int(v)
+    return None
+
+
+class _Ctx:
+    """Per-item reading context: diagnostics with the item's position."""
+
+    def __init__(self, source: str, line: int | None, column: int | None, diags: list[Diagnostic]) -> None:
+        self.source = source
+        self.line = line
+        self.column = column
+        self.diags = diags
+        self.key: str | None = None
+
+    def warn(self, code: str, message: str, path: str) -> None:
+        pos = Position(source=self.source, line=self.line, column=self.column, path=path)
+        self.diags.append(Diagnostic.make(code, message, pos, key=self.key))
+
+
+def _parts_to_date(parts: list[Any], ctx: _Ctx, path: str) -> Date | None:
+    if parts in ([], [0], ["0"], [""]):
+        return Date()  # the open end of a range
+    nums = [_int(p) for p in parts]
+    if any(n is None for n in nums) or len(nums) > 3:
+        ctx.warn("PC220", f"date-parts {json.dumps(parts)} are not numbers; date part ignored", path)
+        nums = [n for n in nums[:3] if n is not None]
+        if not nums:
+            return None
+    year = nums[0]
+    month = nums[1] if len(nums) > 1 else None
+    day = nums[2] if len(nums) > 2 else None
+    season: int | None = None
+    if month is not None and (13 <= month <= 16 or 21 <= month <= 24):
+        season = month - 12 if month <= 16 else month - 20
+        ctx.warn("PC508", f"month {month} read as season {season}", path)
+        month = day = None
+    elif month is not None and not 1 <= month <= 12:
+        ctx.warn("PC220", f"month {month} out of range; month and day ignored", path)
+        month = day = None
+    if day is not None and not 1 <= day <= 31:
+        ctx.warn("PC220", f"day {day} out of range; ignored", path)
+        day = None
+    return Date(year=year, month=month, day=day, season=season)
+
+
+def _parse_raw_date(text: str, ctx: _Ctx, path: str) -> Date:
+    pieces = text.strip().split("/")
+    dates: list[Date] = []
+    for piece in pieces[:2]:
+        m = _ISO_DATE.fullmatch(piece.strip())
+        if m is None:
+            if piece.strip() in ("", "..") and dates:
+                dates.append(Date())
+                continue
+            ctx.warn("PC220", f"date {text!r} is not a numeric Y-M-D date; kept as literal", path)
+            return Date(literal=text)
+        d = _parts_to_date([int(g) for g in m.groups() if g is not None], ctx, path)
+        dates.append(d if d is not None else Date())
+    if len(pieces) > 2:
+        ctx.warn("PC220", f"date {text!r} has more than two parts; kept as literal", path)
+        return Date(literal=text)
+    if len(dates) == 2:
+        return _with(dates[0], end=dates[1])
+    return dates[0]
+
+
+def _with(d: Date, **changes: Any) -> Date:
+    fields = {k: getattr(d, k) for k in ("year", "month", "day", "season", "circa", "end", "literal")}
+    fields.update(changes)
+    return Date(**fields)
+
+
+def _read_date(value: Any, ctx: _Ctx, path: str) -> Date | None:
+    if isinstance(value, str):
+        ctx.warn("PC508", "date given as a string, not a date object (not schema-valid); parsed", path)
+        return _parse_raw_date(value, ctx, path)
+    if not isinstance(value, dict):
+        ctx.warn("PC504", f"date must be an object, not {type(value).__name__}; ignored", path)
+        return None
+    date: Date | None = None
+    parts = value.get("date-parts")
+    if parts is not None:
+        if not isinstance(parts, list) or not all(isinstance(p, list) for p in parts):
+            ctx.warn("PC220", "date-parts must be an array of arrays; ignored", path + ".date-parts")
+        elif parts:
+            start = _parts_to_date(parts[0], ctx, path + ".date-parts[0]")
+            if start is not None and start.year is None and not parts[0]:
+                start = None
+            if start is not None and len(parts) > 1:
+                end = _parts_to_date(parts[1], ctx, path + ".date-parts[1]")
+                if end is not None:
+                    start = _with(start, end=end)
+            date = start
+    if date is None and isinstance(value.get("raw"), str):
+        ctx.warn("PC508", "date given as 'raw' text; parsed", path + ".raw")
+        date = _parse_raw_date(value["raw"], ctx, path + ".raw")
+    changes: dict[str, Any] = {}
+    season = value.get("season")
+    if season is not None:
+        n = _int(season)
+        if n is None and isinstance(season, str):
+            n = _SEASONS.get(season.strip().lower())
+        if n is not None and 1 <= n <= 4:
+            changes["season"] = n
+        else:
+            ctx.warn("PC220", f"season {season!r} is not 1-4 or a season name; ignored", path + ".season")
+    circa = value.get("circa")
+    if circa not in (None, False, 0, "", "0", "false"):
+        changes["circa"] = True
+    literal = value.get("literal")
+    if literal is not None:
+        changes["literal"] = _json_text(literal)
+    for k in value:
+        if k not in ("date-parts", "season", "circa", "literal", "raw"):
+            ctx.warn("PC506", f"date key {k!r} is not in the CSL-JSON schema; ignored", f"{path}.{k}")
+    if changes:
+        date = _with(date if date is not None else Date(), **changes)
+    return date
+
+
+# ---- names
+
+
+def _name_to_csl(n: Name) -> dict[str, str]:
+    return {k: getattr(n, attr) for k, attr in _NAME_KEYS if getattr(n, attr) is not None}
+
+
+def _read_names(
+    value: Any, ctx: _Ctx, path: str, extra: list[tuple[str, str]], role: str
+) -> tuple[Name, ...]:
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        ctx.warn("PC504", f"names must be an array, not {type(value).__name__}; ignored", path)
+        return ()
+    out: list[Name] = []
+    for i, item in enumerate(value):
+        ipath = f"{path}[{i}]"
+        if isinstance(item, str):
+            ctx.warn("PC221", "name given as a string; read as a literal name", ipath)
+            out.append(Name(literal=item))
+            continue
+        if not isinstance(item, dict):
+            ctx.warn("PC221", f"name must be an object, not {type(item).__name__}; ignored", ipath)
+            continue
+        kwargs: dict[str, str] = {}
+        for k, attr in _NAME_KEYS:
+            v = item.get(k)
+            if v is not None:
+                if not isinstance(v, (str, int, float)) or isinstance(v, bool):
+                    ctx.warn("PC221", f"name part {k!r} is not text; ignored", f"{ipath}.{k}")
+                    continue
+                kwargs[attr] = str(v)
+        for k, v in item.items():
+            if k not in dict(_NAME_KEYS) and k not in _NAME_HINTS:
+                ctx.warn(
+                    "PC506", f"name key {k!r} is not in the CSL-JSON schema; kept in extra", f"{ipath}.{k}"
+                )
+                extra.append((f"{role}[{i}].{k}", _json_text(v)))
+        if not kwargs:
+            ctx.warn("PC221", "empty name object; ignored", ipath)
+            continue
+        out.append(Name(**kwargs))
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# item -> paper
+
+
+def _scalar(value: Any, ctx: _Ctx, path: str) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        ctx.warn("PC504", f"expected text or a number, got {json.dumps(value)}; ignored", path)
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    ctx.warn("PC504", f"expected text or a number, got {type(value).__name__}; kept in extra", path)
+    return None
+
+
+def _convert(item: dict[str, Any], ctx: _Ctx, path: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Paper keyword arguments from a CSL item, and the custom.pubconv overrides (not yet applied)."""
+    kw: dict[str, Any] = {}
+    extra: list[tuple[str, str]] = []
+    raw: list[tuple[str, str]] = []
+    overrides: dict[str, Any] | None = None
+    ident = item.get("id")
+    if ident is None:
+        ctx.warn("PC502", "item has no 'id'", path)
+    elif isinstance(ident, (str, int)) and not isinstance(ident, bool):
+        kw["key"] = str(ident)
+        ctx.key = kw["key"]
+    else:
+        ctx.warn("PC504", f"'id' must be text or a number, got {json.dumps(ident)}", path + ".id")
+    typ = item.get("type")
+    if typ is None:
+        ctx.warn("PC502", "item has no 'type'; read as document", path)
+        kw["type"] = "document"
+    elif isinstance(typ, str) and typ in ITEM_TYPES:
+        kw["type"] = typ
+    else:
+        ctx.warn("PC503", f"unknown CSL item type {typ!r}; read as document", path + ".type")
+        kw["type"] = "document"
+        extra.append(("csl:type", _json_text(typ)))
+    for key, value in item.items():
+        kpath = f"{path}.{key}" if re.fullmatch(r"[A-Za-z_][\w-]*", key) else f"{path}[{json.dumps(key)}]"
+        if key in ("id", "type", "custom"):
+            continue
+        target = _ALIAS_KEYS.get(key, key)
+        if target in _BY_KEY:
+            field, kind = _BY_KEY[target]
+            if field in kw:
+                extra.append((key, _json_text(value)))
+                continue
+            if kind == "names":
+                names = _read_names(value, ctx, kpath, extra, target)
+                if names:
+                    kw[field] = names
+            elif kind == "date":
+                date = _read_date(value, ctx, kpath)
+                if date is not None:
+                    kw[field] = date
+            else:
+                text = _scalar(value, ctx, kpath)
+                if text is None:
+                    if value is not None:
+                        extra.append((key, _json_text(value)))
+                    continue
+                if kind == "list":
+                    kw[field] = _split_list(text)
+                elif field == "title":
+                    plain, spans, other = decode_title(text)
+                    if other:
+                        ctx.warn("PC509", "markup in the title decoded to plain text", kpath)
+                        raw.append((RAW_TITLE, text))
+                    kw["title"] = plain
+                    kw["title_nocase"] = spans
+                elif field == "doi":
+                    kw["doi"] = _norm_doi(text)
+                else:
+                    kw[field] = text
+        elif key in _OTHER_STRING_VARS or key in _OTHER_JSON_VARS:
+            extra.append((key, _json_text(value)))
+        else:
+            ctx.warn("PC506", f"key {key!r} is not in the CSL-JSON schema; kept in extra", kpath)
+            extra.append((key, _json_text(value)))
+    if "custom" in item:  # read last: the writer puts it last
+        overrides = _read_custom(item["custom"], ctx, path + ".custom", extra)
+    _derive_arxiv(kw)
+    if extra:
+        kw["extra"] = tuple(extra)
+    if raw:
+        kw["raw"] = tuple(raw)
+    return kw, overrides
+
+
+def _derive_arxiv(kw: dict[str, Any]) -> None:
+    """Recognise the values the writer derives from an arXiv id (and Zotero's preprint form)."""
+    arxiv: ArxivId | None = None
+    number = kw.get("number")
+    if isinstance(number, str) and number.lower().startswith("arxiv:"):
+        arxiv = ArxivId.parse(number)
+        if arxiv is not None:
+            del kw["number"]
+    doi = kw.get("doi")
+    if doi is not None and doi.startswith("10.48550/arxiv."):
+        from_doi = ArxivId.parse(doi)
+        if from_doi is not None and (arxiv is None or arxiv.id == from_doi.id):
+            arxiv = arxiv or from_doi
+            del kw["doi"]
+    if arxiv is None and isinstance(kw.get("url"), str):
+        arxiv = ArxivId.parse(kw["url"]) if "arxiv.org/abs/" in kw["url"] else None
+    if arxiv is not None:
+        kw["arxiv"] = arxiv
+        publisher = kw.get("publisher")
+        if isinstance(publisher, str) and publisher.strip().lower() == "arxiv":
+            del kw["publisher"]
+
+
+def _read_custom(value: Any, ctx: _Ctx, path: str, extra: list[tuple[str, str]]) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        ctx.warn("PC504", "'custom' must be an object; kept in extra", path)
+        extra.append(("custom", _json_text(value)))
+        return None
+    overrides: dict[str, Any] | None = None
+    for k, v in value.items():
+        if k == "pubconv" and isinstance(v, dict):
+            overrides = v
+        else:
+            extra.append((f"custom.{k}", _json_text(v)))
+    return overrides
+
+
+def _apply_overrides(kw: dict[str, Any], overrides: dict[str, Any], ctx: _Ctx, path: str) -> None:
+    for field, data in overrides.items():
+        fpath = f"{path}.custom.pubconv.{field}"
+        if field not in _OVERRIDABLE:
+            ctx.warn("PC507", f"custom.pubconv key {field!r} is not a pubconv field; ignored", fpath)
+            continue
+        try:
+            value = _from_pubconv_json(field, data)
+            Paper(**{field: value})
+        except (TypeError, ValueError, KeyError, AttributeError) as exc:
+            ctx.warn("PC507", f"custom.pubconv.{field} is malformed ({exc}); ignored", fpath)
+            continue
+        kw[field] = value
+        if field in ("title", "title_nocase"):
+            kw.pop("raw", None)
+
+
+def _to_paper(item: dict[str, Any], ctx: _Ctx, path: str, origin: Position | None) -> Paper | None:
+    kw, overrides = _convert(item, ctx, path)
+    if overrides:
+        _apply_overrides(kw, overrides, ctx, path)
+    try:
+        return Paper(**kw, origin=origin)
+    except (TypeError, ValueError) as exc:
+        ctx.warn("PC507", f"item could not be read: {exc}", path)
+        return None
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+class _Lines:
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, offset) - 1
+        return i + 1, offset - self.starts[i] + 1
+
+
+def _element_offsets(text: str, start: int) -> list[int]:
+    """Offsets of the elements of the JSON array whose ``[`` is at ``start`` (text is valid JSON)."""
+    decoder = json.JSONDecoder()
+    offsets: list[int] = []
+    ws = re.compile(r"[ \t\r\n]*")
+    i = ws.match(text, start + 1).end()  # type: ignore[union-attr]
+    if text[i : i + 1] == "]":
+        return offsets
+    while True:
+        offsets.append(i)
+        _, i = decoder.raw_decode(text, i)
+        i = ws.match(text, i).end()  # type: ignore[union-attr]
+        if text[i : i + 1] != ",":
+            return offsets
+        i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
+
+
+def read(text: str, *, source: str = "<string>") -> ReadResult:
+    """Parse CSL-JSON text into papers plus diagnostics (never raises for bad records)."""
+    diags: list[Diagnostic] = []
+    papers = list(_iter(text, source, diags))
+    return ReadResult(tuple(papers), tuple(diags))
+
+
+def _iter(text: str, source: str, diags: list[Diagnostic]) -> Iterator[Paper]:
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        pos = Position(source=source, line=exc.lineno, column=exc.colno)
+        diags.append(Diagnostic.make("PC100", f"invalid JSON: {exc.msg}", pos))
+        return
+    lines = _Lines(text)
+    first = len(text) - len(text.lstrip())
+    items: list[Any]
+    offsets: list[int | None]
+    prefix = "$"
+    if isinstance(data, list):
+        items = data
+        offsets = list(_element_offsets(text, first))
+    elif (
+        isinstance(data, dict)
+        and "type" not in data
+        and any(isinstance(data.get(k), list) for k in ("items", "references"))
+    ):
+        wrap = "items" if isinstance(data.get("items"), list) else "references"
+        ctx = _Ctx(source, *lines.at(first), diags)
+        ctx.warn("PC500", f"CSL-JSON wrapped in an object; reading its {wrap!r} array", "$")
+        items = data[wrap]
+        offsets = [None] * len(items)
+        prefix = f"$.{wrap}"
+    elif isinstance(data, dict):
+        items = [data]
+        offsets = [first]
+        ctx = _Ctx(source, *lines.at(first), diags)
+        ctx.warn("PC500", "a single CSL item, not an array; read as one item", "$")
+        prefix = ""
+    else:
+        ctx = _Ctx(source, *lines.at(first), diags)
+        ctx.warn("PC500", f"CSL-JSON must be an array of items, not {type(data).__name__}", "$")
+        return
+    for i, (item, off) in enumerate(zip(items, offsets, strict=True)):
+        line, column = lines.at(off) if off is not None else (None, None)
+        path = f"{prefix}[{i}]" if prefix else "$"
+        ctx = _Ctx(source, line, column, diags)
+        if not isinstance(item, dict):
+            ctx.warn("PC501", f"CSL item must be an object, not {type(item).__name__}; skipped", path)
+            continue
+        paper = _to_paper(item, ctx, path, Position(source=source, line=line, column=column, path=path))
+        if paper is not None:
+            yield paper
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def _base_item(p: Paper, key: str) -> dict[str, Any]:
+    """The CSL item of ``p`` without custom.pubconv (pure CSL plus kept foreign fields)."""
+    item: dict[str, Any] = {"id": key, "type": p.type}
+    for field, csl, kind in _FIELDS:
+        value = getattr(p, field)
+        if value is None or value == ():
+            continue
+        if kind == "names":
+            item[csl] = [_name_to_csl(n) for n in value]
+        elif kind == "date":
+            item[csl] = _date_to_csl(value)
+        elif kind == "list":
+            item[csl] = ", ".join(value)
+        elif field == "title":
+            item[csl] = _title_text(p)
+        else:
+            item[csl] = value
+    if p.arxiv is not None:
+        if p.number is None:
+            item["number"] = f"arXiv:{p.arxiv}"
+        if p.publisher is None:
+            item["publisher"] = "arXiv"
+        if p.doi is None:
+            item["DOI"] = p.arxiv.doi
+    ordered: dict[str, Any] = {}
+    for k, v in item.items():  # re-establish the fixed key order after the arXiv additions
+        ordered[k] = v
+    for _, csl, _ in _FIELDS:
+        if csl in ordered:
+            ordered[csl] = ordered.pop(csl)
+    custom: dict[str, Any] = {}
+    for name, value in p.extra:
+        if name in _OTHER_STRING_VARS and name not in ordered:
+            ordered[name] = value
+        elif name.startswith("custom.") and name[7:] not in custom and name[7:] != "pubconv":
+            custom[name[7:]] = value
+    if custom:
+        ordered["custom"] = custom
+    return ordered
+
+
+def _title_text(p: Paper) -> str:
+    assert p.title is not None
+    for name, text in p.raw:
+        if name == RAW_TITLE:
+            plain, spans, _ = decode_title(text)
+            if plain == p.title and spans == (p.title_nocase or ()):
+                return text
+    return encode_title(p.title, p.title_nocase)
+
+
+def _item(p: Paper, key: str) -> dict[str, Any]:
+    item = _base_item(p, key)
+    kw, _ = _convert(json.loads(json.dumps(item)), _Ctx("<check>", None, None, []), "$")
+    kw.pop("raw", None)
+    try:
+        back: Paper | None = Paper(**kw)
+    except (TypeError, ValueError):
+        back = None
+    overrides: dict[str, Any] = {}
+    for field in _OVERRIDABLE:
+        mine = getattr(p, field)
+        if back is None or getattr(back, field) != mine:
+            overrides[field] = _pubconv_json(field, mine)
+    if overrides:
+        custom = dict(item.pop("custom", {}))
+        custom["pubconv"] = overrides
+        item["custom"] = custom
+    return item
+
+
+def to_items(papers: Iterable[Paper], diagnostics: list[Diagnostic] | None = None) -> list[dict[str, Any]]:
+    """The CSL-JSON items (plain dicts, schema-valid) of ``papers``; ids unique."""
+    keys = KeyAllocator()
+    return [_item(p, keys.allocate(p, diagnostics)) for p in papers]
+
+
+_INT_ARRAY = re.compile(r"\[\s*\n\s*(-?\d+(?:,\s*\n\s*-?\d+)*)\s*\n\s*\]")
+_ARRAY_OF_INT_ARRAYS = re.compile(r"\[\s*\n\s*(\[[-\d, ]*\](?:,\s*\n\s*\[[-\d, ]*\])*)\s*\n\s*\]")
+
+
+def _compact(text: str) -> str:
+    """Put integer arrays (date-parts) on one line: ``[[2020, 8, 27]]``.
+
+    Safe on JSON text: string values never contain a raw newline.
+    """
+    text = _INT_ARRAY.sub(lambda m: "[" + re.sub(r",\s*", ", ", m.group(1)) + "]", text)
+    return _ARRAY_OF_INT_ARRAYS.sub(lambda m: "[" + re.sub(r",\s*\n\s*", ", ", m.group(1)) + "]", text)
+
+
+def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None) -> str:
+    """Serialise papers as a pretty-printed CSL-JSON array (see the module docstring)."""
+    return _compact(json.dumps(to_items(papers, diagnostics), indent=2, ensure_ascii=False)) + "\n"
+
+
+def normalize(paper: Paper) -> Paper:
+    """``paper`` as CSL-JSON gives it back: unchanged but for ``raw`` and ``origin`` (and keys,
+    which the writer generates when missing)."""
+    return paper.replace(raw=())
