@@ -391,7 +391,7 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
     prio: dict[str, int] = {}
     names: dict[str, list[Name]] = {"author": [], "editor": [], "translator": []}
     keywords: list[str] = []
-    dates: dict[str, tuple[str, _Tag]] = {}
+    dates: dict[str, tuple[str, Date]] = {}
     pages: dict[str, str] = {}
     isbn: list[str] = []
     issn: list[str] = []
@@ -425,13 +425,14 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
         elif tag in _DATE_TAGS or tag == "Y2":
             if tag in dates or (tag == "Y2" and "accessed" in f):
                 extra.append(("RIS:" + tag, value))
-            elif tag == "Y2":
-                d, ok = parse_date(value)
-                if not ok:
-                    yield _bad_date(value, t, source)
+                continue
+            d, ok = parse_date(value)
+            if not ok:
+                yield _bad_date(value, t, source)
+            if tag == "Y2":
                 f["accessed"] = d
-            else:
-                dates[tag] = (value, t)
+            elif d is not None:
+                dates[tag] = (value, d)
         elif tag in ("SP", "EP"):
             if tag in pages:
                 extra.append(("RIS:" + tag, value))
@@ -467,20 +468,11 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
         else:
             extra.append(("RIS:" + tag, value))
     # dates: the most precise consistent one; the others kept when they say more
-    parsed: list[tuple[str, str, Date, _Tag]] = []
-    for tag in _DATE_TAGS:
-        if tag in dates:
-            value, t = dates[tag]
-            d, ok = parse_date(value)
-            if d is None:
-                continue
-            if not ok:
-                yield _bad_date(value, t, source)
-            parsed.append((tag, value, d, t))
+    parsed = [(tag, *dates[tag]) for tag in _DATE_TAGS if tag in dates]
     if parsed:
-        base_year = next((d.year for _, _, d, _ in parsed if d.year is not None and d.literal is None), None)
+        base_year = next((d.year for _, _, d in parsed if d.year is not None and d.literal is None), None)
         completed = []
-        for tag, value, d, _t in parsed:
+        for tag, value, d in parsed:
             if d.year is None and d.literal is None and base_year is not None:
                 end = Date(year=base_year, month=d.end.month) if d.end is not None else None
                 d = Date(year=base_year, month=d.month, day=d.day, season=d.season, end=end)
@@ -626,7 +618,10 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
 
 
 def _junk(start: int, end: int | None, source: str) -> Diagnostic:
-    where = f"lines {start}-{end - 1}" if end is not None else f"from line {start}"
+    if end is None:
+        where = f"from line {start}"
+    else:
+        where = f"line {start}" if end - 1 == start else f"lines {start}-{end - 1}"
     return Diagnostic.make(
         "PC103",
         f"text outside a TY ... ER record ({where}) skipped",
