@@ -195,6 +195,14 @@ def test_fields_and_vendor_tags() -> None:
     assert ris.read(out).papers == (p,)
 
 
+def test_et_al_author_is_the_truncation_flag() -> None:
+    p = one("TY  - JOUR\nAU  - Smith, J\nAU  - et al.\nER  - \n")
+    assert p.author == (Name(family="Smith", given="J"),) and p.author_truncated
+    out = ris.write([p])
+    assert "et al." not in out and '"author_truncated":true' in out
+    assert ris.read(out).papers == (p,)
+
+
 def test_book_tags() -> None:
     p = one("TY  - BOOK\nBT  - The Book\nA3  - Ed, Itor\nER  - \n")
     assert p.title == "The Book" and p.editor == (Name(family="Ed", given="Itor"),)

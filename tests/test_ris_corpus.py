@@ -4,7 +4,8 @@
 contained in the words of what the writer emits for the record's paper. Words
 are case-folded runs of letters/digits; numbers compare by value (``06`` = ``6``);
 the values of date tags count by their numbers only (month names become
-numbers, ``undefined`` is noise); DOIs drop their resolver prefix.
+numbers, ``undefined`` is noise); DOIs drop their resolver prefix; an author
+``et al.`` is the truncation flag.
 """
 
 from __future__ import annotations
@@ -99,6 +100,8 @@ def test_every_record_read_and_nothing_lost(path: Path) -> None:
         assert paper.origin is not None and paper.origin.line in raw
         want: Counter[str] = Counter()
         for tag, value in raw[paper.origin.line]:
+            if tag == "AU" and value.strip() == "et al." and paper.author_truncated:
+                continue  # read as the et-al flag
             want.update(_words(tag, value))
         lost = want - _written_words(paper)
         assert not lost, f"{path.name}:{paper.origin.line}: lost {dict(lost)}"

@@ -43,7 +43,9 @@ First`` when the middle part is a suffix); leading lower-case words of Last
 are the particle (``de Marrais, Robert P. C.``). A person without given name
 is written ``Last,``. A name without comma is an organisation
 (``Name(literal=...)``), except the comma-less ``Smith JA`` form (a last word of
-one to three capitals, optionally dotted), which is a person.
+one to three capitals, optionally dotted), which is a person. An author ``et al.``
+(or ``and others``) sets :attr:`Paper.author_truncated` instead of being a name; the
+writer records the flag in the pubconv line, not as a fake author.
 
 **pubconv conventions** (recognised and removed from the note on read):
 
@@ -127,6 +129,7 @@ _ISBN: Final = re.compile(r"(?:97[89]-?)?\d{1,5}-?\d{1,7}-?\d{1,7}-?[\dXx]|97[89
 _SN_SPLIT: Final = re.compile(r"[;,]\s*|\s+")
 _URL_SPLIT: Final = re.compile(r"\s*[;\n]\s*")
 _INITIALS: Final = re.compile(r"[A-Z]{1,3}|(?:[A-Z]\.){1,3}")
+_ET_AL: Final = frozenset({"et al.", "et al", "and others", "others", "et. al."})
 _MULTILINE: Final = frozenset({"AB", "N2", "N1"})
 _NAME_TAGS: Final = {"AU": "author", "A1": "author", "A2": "editor", "ED": "editor", "A4": "translator"}
 _DATE_TAGS: Final = ("DA", "Y1", "PY")
@@ -399,6 +402,7 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
     notes: list[str] = []
     doi_alt: list[tuple[str, str]] = []
     fix: dict[str, Any] | None = None
+    truncated = False
     arxiv_class: str | None = None
     book = ty.upper() in BOOK_TYS or csl == "book"
     for t in rec.tags:
@@ -421,7 +425,11 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
             else:
                 extra.append(("RIS:" + t.tag, value))
         elif tag in _NAME_TAGS or (tag == "A3" and book):
-            names[_NAME_TAGS.get(tag, "editor")].append(parse_name(value))
+            role = _NAME_TAGS.get(tag, "editor")
+            if role == "author" and value.casefold() in _ET_AL:
+                truncated = True
+            else:
+                names[role].append(parse_name(value))
         elif tag in _DATE_TAGS or tag == "Y2":
             if tag in dates or (tag == "Y2" and "accessed" in f):
                 extra.append(("RIS:" + tag, value))
@@ -511,6 +519,7 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
         type=csl,
         **f,
         author=tuple(names["author"]),
+        author_truncated=truncated,
         editor=tuple(names["editor"]),
         translator=tuple(names["translator"]),
         keywords=tuple(keywords),
@@ -567,9 +576,11 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
             line = line[1:]
         m = TAG_LINE.match(line)
         if m is not None:
-            tag = m.group(1)
-            value = m.group(2) or ""
-            column = m.start(2) + 1 if m.group(2) is not None else len(line) + 1
+            tag, found = m.groups()
+            if found is None:
+                value, column = "", len(line) + 1
+            else:
+                value, column = found, m.start(2) + 1
             if tag == "TY":
                 if rec is not None:
                     yield Diagnostic.make(
