@@ -39,7 +39,9 @@ def test_contract() -> None:
     assert ris.sniff("\ufeff\r\nTY  - JOUR\r\n")
     assert ris.sniff("1.\nTY  - JOUR\n")
     assert not ris.sniff("@article{x,}\n")
-    assert not ris.sniff("AU  - Smith, J\nTY  - JOUR\n")
+    assert ris.sniff("Record(s) exported 2022\r\n\r\nTY  - JOUR\r\n")
+    assert not ris.sniff("AU  - Smith, J\n" * 30 + "TY  - JOUR\n")
+    assert not ris.sniff(" TY  - JOUR\n")
     assert ris.read("").papers == ()
     assert ris.write([]) == ""
 

@@ -150,12 +150,17 @@ _ISO: Final = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
 
 
 def sniff(head: str) -> bool:
-    """True when the first non-blank line is a ``TY  - `` tag line."""
-    for raw in head.split("\n")[:50]:
-        line = raw.strip().lstrip("\ufeff")
-        if not line or _COUNTER.fullmatch(line):
+    """True when a ``TY  - `` tag line starts one of the first 20 non-blank lines (export headers allowed)."""
+    seen = 0
+    for raw in head.split("\n")[:200]:
+        line = raw.rstrip("\r").lstrip("\ufeff")
+        if not line.strip():
             continue
-        return line.startswith("TY") and TAG_LINE.match(line) is not None
+        if line.startswith("TY") and TAG_LINE.match(line) is not None:
+            return True
+        seen += 1
+        if seen >= 20:
+            break
     return False
 
 
