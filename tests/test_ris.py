@@ -81,6 +81,23 @@ def test_continuation_lines() -> None:
     assert p.keywords == ("one", "two", "three", "four")
 
 
+def test_blank_lines_inside_a_note_are_paragraph_breaks() -> None:
+    p = one("TY  - JOUR\r\nN1  - <p>one</p>\r\n\r\n<p>two</p>\r\n\r\nER  - \r\n")
+    assert p.note == "<p>one</p>\n\n<p>two</p>"
+    assert ris.read(ris.write([p])).papers == (p,)
+
+
+def test_zotero_and_bibutils_anchors() -> None:
+    p = one("TY  - JOUR\nAU  - Ford, Henry, Jr.\nAU  - World Health Organization\nPY  - 2020/06/15\nER  - \n")
+    assert p.author == (
+        Name(family="Ford", given="Henry", suffix="Jr."),
+        Name(literal="World Health Organization"),
+    )
+    assert p.issued == Date(year=2020, month=6, day=15)
+    out = ris.write([Paper(author=(Name(family="Beethoven", given="Ludwig", particle="van"),))])
+    assert "AU  - van Beethoven, Ludwig\r\n" in out and "1." not in out
+
+
 def test_tag_injection_is_escaped() -> None:
     evil = Paper(
         title="T",

@@ -7,7 +7,8 @@ CRLF or LF line ends, a byte-order mark (also in the middle of concatenated
 exports), blank lines and counter lines (``1.``, as rispy writes) are accepted.
 A line that is not a tag line *continues* the previous value (the spec's
 wrapped long fields); a continuation line starting with a space loses exactly
-one space (the writer's escape, below). Continuation lines are joined with a
+one space (the writer's escape, below); blank lines followed by a continuation
+line are paragraph breaks of the value, other blank lines are ignored. Continuation lines are joined with a
 newline for AB, N1, N2 and kept tags, with a space for other fields; each
 continuation line of a KW is one more keyword. Text outside a record is skipped
 with PC103; a record that is not closed by ``ER`` (next ``TY`` or end of input)
@@ -575,12 +576,14 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
     rec: _Record | None = None
     junk: int | None = None
     last: _Tag | None = None
+    blanks = 0
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if line[:1] == "\ufeff":
             line = line[1:]
         m = TAG_LINE.match(line)
         if m is not None:
+            blanks = 0
             tag, found = m.groups()
             if found is None:
                 value, column = "", len(line) + 1
@@ -614,6 +617,7 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
                 junk = number
             continue
         if not line:
+            blanks += 1  # kept only when a continuation line follows (a paragraph break)
             continue
         if last is None:
             if line.strip():
@@ -622,6 +626,9 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
                     Position(source=source, line=number, column=1),
                 )  # fmt: skip
             continue
+        if blanks:
+            last.lines.extend([""] * blanks)
+            blanks = 0
         last.lines.append((line[1:] if line[0] == " " else line).rstrip())
     if rec is not None:
         yield Diagnostic.make(
