@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pubconv.errors import CODES, Diagnostic
 from pubconv.formats import jats, listing
 from pubconv.model import ArxivId, Category, Date, Name, Paper
 from pubconv.serialize import paper_from_dict, paper_to_dict
 
+from . import strategies as S
 from .strategies import papers
 
 try:
@@ -58,7 +60,7 @@ def keyed(p: Paper) -> Paper:
 # -- round trips ---------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(papers())
 def test_round_trip_exact_for_supported_fields(p: Paper) -> None:
     p = keyed(jats.normalize(p))
@@ -74,6 +76,46 @@ def test_round_trip_exact_for_supported_fields(p: Paper) -> None:
 @given(papers())
 def test_written_documents_are_valid_jats(p: Paper) -> None:
     assert_valid(jats.write([p, p.replace(key="x1234")]))
+
+
+_opt = st.none() | S.text()
+
+
+@st.composite
+def rich_papers(draw: st.DrawFn) -> Paper:
+    """papers() plus the supported fields it does not draw."""
+    p = draw(papers())
+    fields = {
+        f: draw(_opt)
+        for f in ("title_short", "container_title_short", "collection_title", "collection_number",
+                  "number", "number_of_pages", "chapter_number", "edition", "version", "event_title",
+                  "event_place", "genre", "status", "medium", "pmid", "pmcid")
+    }  # fmt: skip
+    return p.replace(
+        translator=tuple(draw(st.lists(S.names(), max_size=2))),
+        editor_truncated=draw(st.booleans()),
+        issn=tuple(draw(st.lists(st.from_regex(r"[0-9]{4}-[0-9]{3}[0-9X]", fullmatch=True), max_size=2))),
+        language=draw(st.none() | st.sampled_from(["en", "de-CH", "Old English"])),
+        accessed=draw(st.none() | S.dates()),
+        **fields,
+    )
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rich_papers())
+def test_round_trip_exact_for_every_supported_field(p: Paper) -> None:
+    p = keyed(jats.normalize(p))
+    out = jats.write([p], diagnostics=[])
+    back = jats.read(out)
+    assert back.diagnostics == ()
+    assert list(back.papers) == [p]
+    assert jats.write(back.papers) == out
+
+
+@settings(max_examples=30, deadline=None)
+@given(rich_papers())
+def test_rich_documents_are_valid_jats(p: Paper) -> None:
+    assert_valid(jats.write([p]))
 
 
 def test_seed_listing_chain_is_exact_and_valid() -> None:

@@ -88,7 +88,7 @@ from __future__ import annotations
 
 import html.entities
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import quote, unquote
 
@@ -222,15 +222,21 @@ _WS: Final = re.compile(r"\s+")
 _NMTOKEN: Final = re.compile(r"[\w.\-:]+")
 
 
+_PROLOG: Final = re.compile(r"\s*(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>)", re.S)
+
+
 def sniff(head: str) -> bool:
-    """True when ``head`` looks like JATS: an ``<article`` root, a JATS DOCTYPE or a ``<ref-list``."""
-    h = head.lstrip("\ufeff \t\r\n")
-    if not h.startswith("<"):
-        return False
-    return bool(
-        re.search(r"<!DOCTYPE\s+article\b|JATS|//NLM//DTD|<ref-list\b", head)
-        or re.search(r"<article[\s>]", head)
-    )
+    """True when the root element is ``<article>`` or ``<ref-list>``, or the DOCTYPE is JATS/NLM."""
+    h = head.lstrip("\ufeff")
+    pos = 0
+    while m := _PROLOG.match(h, pos):
+        if m.end() == pos:
+            break
+        if re.match(r"\s*<!DOCTYPE\s+(?:article|ref-list)\b[^>]*(?:JATS|//NLM//)", m.group()):
+            return True
+        pos = m.end()
+    root = re.match(r"\s*<([A-Za-z_][\w.\-]*:)?(article|ref-list)[\s/>]", h[pos:])
+    return root is not None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -801,7 +807,7 @@ class _Reader:
             if tag == "annotation":
                 if ctype == "abstract":
                     paras = [_raw_text(p_el) for p_el in _children(el) if _local(p_el.tag) == "p"]
-                    f["abstract"] = "\n\n".join(paras) if paras else raw.strip() or None
+                    f["abstract"] = ("\n\n".join(paras) if paras else raw).strip() or None
                 else:
                     notes.append(raw.strip())
                 continue
@@ -817,7 +823,7 @@ class _Reader:
             elif ctype == "container-title":
                 f["container_title"] = text or None
             elif ctype in ("issued", "accessed"):
-                d = parse_date(raw.strip())
+                d = parse_date(raw)
                 if d is not None:
                     f[ctype] = d
             elif ctype in _TEXT_COMMENTS:
@@ -934,13 +940,6 @@ def read(text: str, *, source: str = "<string>") -> ReadResult:
     return ReadResult(tuple(papers), tuple(reader.diags))
 
 
-def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Paper | Diagnostic]:
-    """Read from lines (the whole document is parsed at once)."""
-    result = read("".join(lines), source=source)
-    yield from result.diagnostics
-    yield from result.papers
-
-
 # ---------------------------------------------------------------------------------------------
 # normalisation
 
@@ -1006,12 +1005,18 @@ def normalize(paper: Paper) -> Paper:
     return paper.replace(**changes)
 
 
-def _norm_date(d: Date) -> Date | None:
+def _norm_date(d: Date) -> Date:
     end = d.end
     if end is not None:
-        end = Date(year=end.year, month=end.month, day=end.day, season=end.season, circa=end.circa)
+        end = Date(
+            year=end.year,
+            month=end.month if end.year is not None else None,
+            day=end.day if end.year is not None else None,
+            season=end.season,
+            circa=end.circa,
+        )
     lit = _BAD_XML.sub("", d.literal) if d.literal is not None else None
+    if d.year is None:  # month and day without a year cannot be written
+        d = Date(season=d.season, circa=d.circa, end=d.end, literal=d.literal)
     out = Date(year=d.year, month=d.month, day=d.day, season=d.season, circa=d.circa, end=end, literal=lit)
-    if out == Date():
-        return None
     return out
