@@ -131,11 +131,10 @@ _SN_SPLIT: Final = re.compile(r"[;,]\s*|\s+")
 _URL_SPLIT: Final = re.compile(r"\s*[;\n]\s*")
 _INITIALS: Final = re.compile(r"[A-Z]{1,3}|(?:[A-Z]\.){1,3}")
 _ET_AL: Final = frozenset({"et al.", "et al", "and others", "others", "et. al."})
-_MULTILINE: Final = frozenset({"AB", "N2", "N1"})
 _NAME_TAGS: Final = {"AU": "author", "A1": "author", "A2": "editor", "ED": "editor", "A4": "translator"}
 _DATE_TAGS: Final = ("DA", "Y1", "PY")
 _SIMPLE_READ: Final = {tag: field for field, _, tags in SIMPLE_TAGS for tag in tags}
-_SIMPLE_PRIORITY: Final = {tag: i for _, _, tags in SIMPLE_TAGS for i, tag in enumerate(tags)}
+_FOLDED: Final = (frozenset(_SIMPLE_READ) | {"BT"}) - {"AB", "N2"}
 _SEASONS: Final = {
     "spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4,
     "spr": 1, "sum": 2, "aut": 3, "fal": 3, "win": 4,
@@ -358,7 +357,7 @@ class _Record:
 def _value(t: _Tag) -> str:
     if len(t.lines) == 1:
         return t.lines[0].strip()
-    if t.tag in _MULTILINE or t.tag not in _SIMPLE_READ:
+    if t.tag not in _FOLDED:
         return "\n".join(t.lines).strip(" \n")
     return " ".join(x for x in (ln.strip() for ln in t.lines) if x)
 
@@ -397,7 +396,6 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
         )
         csl = "document"
     f: dict[str, Any] = {}
-    prio: dict[str, int] = {}
     names: dict[str, list[Name]] = {"author": [], "editor": [], "translator": []}
     keywords: list[str] = []
     dates: dict[str, tuple[str, Date]] = {}
@@ -427,7 +425,6 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
                 doi_alt.append((t.tag, value))
             elif field not in f:
                 f[field] = value
-                prio[field] = _SIMPLE_PRIORITY[tag]
             else:
                 extra.append(("RIS:" + t.tag, value))
         elif tag in _NAME_TAGS or (tag == "A3" and book):
