@@ -293,8 +293,9 @@ def _meaning(name: str, text: str) -> Any:
 class _Reader:
     """Turns blocks into papers; holds the macros and the document parts seen so far."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, dialect: T.Dialect = T.BIBTEX) -> None:
         self.source = source
+        self.dialect = dialect
         self.macros: dict[str, str] = dict(T.MONTH_MACROS)
         self.preamble: list[str] = []
         self.strings: list[tuple[str, str]] = []
@@ -409,7 +410,7 @@ class _Reader:
         lines: LineIndex,
         diags: list[Diagnostic],
     ) -> Paper:
-        return _convert(block, fields, lines, diags)
+        return _convert(block, fields, lines, diags, self.dialect)
 
 
 def _convert(
@@ -667,8 +668,8 @@ def _bib_type(paper: Paper, dialect: T.Dialect = T.BIBTEX) -> str:
 
 
 def _default_bib_type(csl: str, genre: str | None, dialect: T.Dialect = T.BIBTEX) -> str:
-    if csl == "thesis" and genre and "master" in genre.lower():
-        return "mastersthesis"
+    if csl == "thesis" and genre and "master" in genre.lower() and dialect.master_type:
+        return dialect.master_type
     return dialect.csl_to_bib.get(csl, "misc")
 
 
@@ -699,7 +700,7 @@ def _iter(
             else:
                 yield from diags
                 diags.clear()
-                yield _convert(block, fields, lines, diags)
+                yield reader.convert(block, fields, lines, diags)
             yield from diags
             diags.clear()
         yield from diags
@@ -708,7 +709,7 @@ def _iter(
         merged = reader.resolve(block, fields, lines, diags)
         yield from diags
         diags.clear()
-        yield _convert(block, merged, lines, diags)
+        yield reader.convert(block, merged, lines, diags)
         yield from diags
 
 
@@ -883,6 +884,10 @@ class _Writer:
     def enc(self, text: str) -> str:
         return latex.encode(text, unicode=self.unicode)
 
+    def meaning(self, name: str, text: str) -> Any:
+        """What a field value means, for the raw-reuse check (a dialect hook)."""
+        return _meaning(name, text)
+
     def lose(self, key: str, field: str, why: str = "") -> None:
         if self.diags is not None:
             msg = f"BibTeX cannot hold {field}" + (f" ({why})" if why else "") + "; it was dropped"
@@ -1033,7 +1038,7 @@ class _Writer:
                     parsed = _parse_expr(old)
                     if parsed is not None:
                         text = _eval_known(parsed, self.macros)
-                        same = text is not None and _meaning(name, text) == _meaning(name, value)
+                        same = text is not None and self.meaning(name, text) == self.meaning(name, value)
                     self.same[probe] = same
                 if same:
                     expr = old

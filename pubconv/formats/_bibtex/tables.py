@@ -122,8 +122,82 @@ class Dialect:
     """Field read as another when that other is absent (``journaltitle`` -> ``journal``)."""
     archive_prefix: str
     """How an arXiv ``archiveprefix``/``eprinttype`` value is written."""
+    master_type: str | None = "mastersthesis"
+    """Entry type of a thesis whose genre mentions "master" (None: no such type, use ``csl_to_bib``)."""
 
 
 BIBTEX: Final = Dialect(
     name="bibtex", bib_to_csl=BIB_TO_CSL, csl_to_bib=CSL_TO_BIB, aliases=ALIASES, archive_prefix="arXiv"
+)
+
+#: BibLaTeX entry type -> CSL item type (the BibTeX table plus BibLaTeX's own and non-standard types)
+BIBLATEX_TO_CSL: Final[dict[str, str]] = {
+    **BIB_TO_CSL,
+    "bookinbook": "chapter",
+    "suppbook": "chapter",
+    "suppcollection": "chapter",
+    "suppperiodical": "article-journal",
+    "legislation": "legislation",
+    "legal": "legislation",
+    "jurisdiction": "legal_case",
+    "letter": "personal_communication",
+    "movie": "motion_picture",
+    "video": "motion_picture",
+    "audio": "song",
+    "music": "song",
+    "artwork": "graphic",
+    "image": "graphic",
+    "performance": "performance",
+}
+
+#: CSL item type -> BibLaTeX entry type written by default (everything else: misc)
+CSL_TO_BIBLATEX: Final[dict[str, str]] = {
+    "article-journal": "article",
+    "article-magazine": "article",
+    "article-newspaper": "article",
+    "paper-conference": "inproceedings",
+    "chapter": "incollection",
+    "book": "book",
+    "thesis": "thesis",
+    "report": "report",
+    "manuscript": "unpublished",
+    "pamphlet": "booklet",
+    "webpage": "online",
+    "software": "software",
+    "dataset": "dataset",
+    "patent": "patent",
+    "periodical": "periodical",
+    "standard": "standard",
+    "review": "review",
+    "entry-encyclopedia": "inreference",
+    "legislation": "legislation",
+    "legal_case": "jurisdiction",
+    "personal_communication": "letter",
+    "motion_picture": "movie",
+    "song": "audio",
+    "graphic": "artwork",
+    "performance": "performance",
+}
+
+#: BibLaTeX type aliases: alias -> (entry type, default ``type`` key or None)
+BIBLATEX_TYPE_ALIASES: Final[dict[str, tuple[str, str | None]]] = {
+    "phdthesis": ("thesis", "phdthesis"),
+    "mastersthesis": ("thesis", "mathesis"),
+    "techreport": ("report", "techreport"),
+    "conference": ("inproceedings", None),
+    "electronic": ("online", None),
+    "www": ("online", None),
+}
+
+#: BibLaTeX field aliases the reader resolves through the shared BibTeX code
+#: (``eprinttype``/``eprintclass`` are resolved by the biblatex module: only arXiv is Paper.arxiv)
+BIBLATEX_ALIASES: Final[dict[str, str]] = {"journaltitle": "journal", "location": "address"}
+
+BIBLATEX: Final = Dialect(
+    name="biblatex",
+    bib_to_csl=BIBLATEX_TO_CSL,
+    csl_to_bib=CSL_TO_BIBLATEX,
+    aliases=BIBLATEX_ALIASES,
+    archive_prefix="arxiv",
+    master_type=None,
 )
