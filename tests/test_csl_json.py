@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from pubconv.formats import bibtex, listing
 from pubconv.formats import csl_json as F
@@ -16,7 +18,53 @@ from pubconv.model import ArxivId, Category, Date, Name, Paper
 from pubconv.serialize import paper_from_dict, paper_to_dict
 
 from .paths import CORPUS, FIXTURES, SEED, SHARED
-from .strategies import papers
+from .strategies import dates, names, papers, text
+
+_opt = st.none() | text()
+
+
+@st.composite
+def full_papers(draw: st.DrawFn) -> Paper:
+    """papers() plus the fields it leaves at their defaults, and CSL-hostile values."""
+    p = draw(papers())
+    person = st.builds(
+        Name,
+        family=text(max_size=10),
+        given=st.none() | text(max_size=10),
+        dropping_particle=st.none() | st.sampled_from(["von", "de la"]),
+        particle=st.none() | st.sampled_from(["van", "al-"]),
+    )
+    lit = st.builds(Date, literal=text(max_size=12), year=st.none() | st.integers(-50, 2100))
+    return p.replace(
+        title_short=draw(_opt),
+        translator=tuple(draw(st.lists(names() | person, max_size=2))),
+        container_author=tuple(draw(st.lists(person, max_size=1))),
+        collection_editor=tuple(draw(st.lists(names(), max_size=1))),
+        editor_truncated=draw(st.booleans()),
+        original_date=draw(st.none() | lit | dates()),
+        event_date=draw(st.none() | st.builds(Date, year=st.integers(1900, 2000), end=st.just(Date()))),
+        number=draw(st.none() | st.sampled_from(["arXiv:2001.00001", "TR-7", "12"])),
+        publisher=draw(st.none() | st.sampled_from(["arXiv", "ACM"]) | text()),
+        doi=draw(st.none() | st.sampled_from(["10.48550/arxiv.2001.00001", "10.1000/X"])),
+        url=draw(st.none() | st.sampled_from(["https://arxiv.org/abs/2001.00001"])),
+        isbn=tuple(draw(st.lists(text(max_size=8), max_size=2))),
+        issn=tuple(draw(st.lists(st.sampled_from(["1234-5678", "0000-0000"]), max_size=2))),
+        keywords=tuple(draw(st.lists(text(max_size=8), max_size=3))),
+        extra=tuple(
+            draw(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(["archive", "custom.zkey", "license", "csl:type", "x"]), text()
+                    ),
+                    max_size=3,
+                )
+            )
+        ),
+        title=draw(st.none() | st.sampled_from(['a <i>b</i> <span class="nocase">c</span>', "x</span>"]))
+        if draw(st.booleans())
+        else p.title,
+    )
+
 
 SCHEMA = SHARED / "schemas" / "csl-data.json"
 GOLDEN = FIXTURES / "csljson"
@@ -26,6 +74,11 @@ INVALID = FIXTURES / "invalid" / "csljson"
 def _validator() -> Any:
     if not SCHEMA.exists():
         pytest.skip(f"official CSL schema not found at {SCHEMA}")
+    return _load_validator()
+
+
+@functools.cache
+def _load_validator() -> Any:
     import jsonschema
 
     return jsonschema.Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
@@ -209,6 +262,15 @@ def test_write_read_write_is_stable(p: Paper) -> None:
 @given(papers())
 def test_output_validates_against_the_official_schema(p: Paper) -> None:
     assert not _schema_errors(F.write([p]))
+
+
+@given(full_papers())
+def test_every_field_round_trips_and_validates(p: Paper) -> None:
+    p = _keyed(p)
+    out = F.write([p])
+    assert F.read(out).papers == (p,)
+    assert F.write(F.read(out).papers) == out
+    assert not _schema_errors(out)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -644,9 +644,23 @@ def _apply_overrides(kw: dict[str, Any], overrides: dict[str, Any], ctx: _Ctx, p
             kw.pop("raw", None)
 
 
+def _field_path(d: Diagnostic, item_path: str) -> str | None:
+    """``$[3].title`` for a diagnostic at ``$[3].title`` or below (``$[3].author[0]`` -> ``$[3].author``)."""
+    if d.position is None or not d.position.path or not d.position.path.startswith(item_path + "."):
+        return None
+    rest = d.position.path[len(item_path) + 1 :]
+    return item_path + "." + re.split(r"[.\[]", rest)[0]
+
+
 def _to_paper(item: dict[str, Any], ctx: _Ctx, path: str, origin: Position | None) -> Paper | None:
+    first = len(ctx.diags)
     kw, overrides = _convert(item, ctx, path)
     if overrides:
+        # custom.pubconv holds the exact value: what the reader found odd in the CSL form is moot
+        moot = {f"{path}.{csl}" for field, csl, _ in _FIELDS if field in overrides}
+        kept = [d for d in ctx.diags[first:] if _field_path(d, path) not in moot]
+        del ctx.diags[first:]
+        ctx.diags.extend(kept)
         _apply_overrides(kw, overrides, ctx, path)
     try:
         return Paper(**kw, origin=origin)
@@ -800,7 +814,7 @@ def _title_text(p: Paper) -> str:
 
 def _item(p: Paper, key: str) -> dict[str, Any]:
     item = _base_item(p, key)
-    kw, _ = _convert(json.loads(json.dumps(item)), _Ctx("<check>", None, None, []), "$")
+    kw, _ = _convert(item, _Ctx("<check>", None, None, []), "$")
     kw.pop("raw", None)
     try:
         back: Paper | None = Paper(**kw)
