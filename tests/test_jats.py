@@ -418,3 +418,19 @@ def test_invalid_fixture(path: Path) -> None:
         if d.position is not None
     ]
     assert got == expected and got
+
+
+def test_source_is_the_title_of_software_and_reports_without_title() -> None:
+    text = (
+        '<ref-list><ref id="r"><element-citation publication-type="software"><source>R: a language</source>'
+        "<version>4.1</version></element-citation></ref>"
+        '<ref id="s"><element-citation publication-type="software"><part-title>pubconv</part-title>'
+        "<source>Software Heritage</source></element-citation></ref></ref-list>"
+    )
+    r, s = jats.read(text).papers
+    assert (r.type, r.title, r.container_title, r.version) == ("software", "R: a language", None, "4.1")
+    assert (s.title, s.container_title) == ("pubconv", "Software Heritage")
+    untitled = Paper(type="report", key="k", container_title="Series of Reports")
+    out = jats.write([untitled])
+    assert "<source>" not in out and '<comment content-type="container-title">' in out
+    assert jats.read(out).papers == (untitled,)

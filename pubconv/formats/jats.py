@@ -24,8 +24,10 @@ anything else -> other. When ``other`` (read back as document) would not give th
 CSL type back, ``<comment content-type="csl-type">`` holds it.
 
 **Elements.** title -> ``article-title`` (``source`` for books, ``chapter-title``
-for chapters, ``data-title`` for datasets); container_title -> ``source`` (for a
-book: ``comment content-type="container-title"``); names ->
+for chapters, always written, empty when the chapter has no title; ``data-title``
+for datasets); container_title -> ``source`` (for a book, and for a report, thesis,
+software or webpage without title, whose ``source`` would read back as the title:
+``comment content-type="container-title"``); names ->
 ``person-group person-group-type="author|editor|translator"`` with
 ``name/surname/given-names/suffix``, organisations (:attr:`Name.literal`) ->
 ``collab``, a name without family -> ``name name-style="given-only"``;
@@ -60,15 +62,22 @@ back by this module): ``arxiv-primary-class`` (Category.arxiv_class),
 date when the elements cannot hold it: circa ``~``, ranges ``/``, literal text;
 see :func:`format_date`), ``title-short``, ``container-title-short``,
 ``collection-number``, ``number-of-pages``, ``chapter-number``, ``genre``,
-``status``, ``medium``, ``original-year`` (year label such as ``2006a`` of a
-foreign file), and ``extra:<name>`` for each :attr:`Paper.extra` field.
+``status``, ``medium``, ``language`` (only when it is no NMTOKEN for ``xml:lang``),
+and ``extra:<name>`` for each :attr:`Paper.extra` field. A paper with nothing to
+write gets an empty ``<comment/>`` (``element-citation`` needs a child).
 
 **Reading.** Any ``ref`` in the document (``element-citation``,
 ``mixed-citation``, ``nlm-citation``; from ``citation-alternatives`` the
 element-citation is taken), names in ``person-group`` or bare, ``string-name``
 (structured or plain text), ``collab``, ``etal``; ``year`` with letters
 (``2006a``: the letter is kept as extra ``year-label``); ``elocation-id`` ->
-page. Text is whitespace-folded except abstract and note. Each paper's
+page (kept as extra when there is also ``fpage``); ``publication-type`` values
+outside the table -> document, the value kept as extra ``publication-type``; a
+``source`` is the title of a book, report, thesis, software or webpage citation
+that has no other title element (``part-title`` is the title when given); an
+``ext-link`` inside a plain ``comment`` gives the URL; unknown elements, repeated
+pub-ids and other person-group roles go to :attr:`Paper.extra` by element name.
+Text is whitespace-folded except abstract and note. Each paper's
 ``origin`` is its ``ref`` element's line (column 1). A ref without a citation
 gives a PC602 diagnostic and an empty paper so ref counts are kept; a citation
 with no structured element is kept whole as the note (PC603).
@@ -215,6 +224,8 @@ _TITLES: Final = frozenset(
 _NAMES: Final = frozenset(
     {"name", "string-name", "collab", "name-alternatives", "collab-alternatives", "anonymous"}
 )
+#: publication types whose ``source`` is the work's own title when no other title element is given
+_SOURCE_TITLED: Final = frozenset({"report", "thesis", "software", "webpage"})
 _CITATIONS: Final = frozenset({"element-citation", "mixed-citation", "nlm-citation", "citation"})
 _NCNAME: Final = re.compile(r"[A-Za-z_][\w.\-]*", re.ASCII)
 _BAD_XML: Final = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -410,7 +421,7 @@ class _Writer:
             tag = {"chapter": "chapter-title", "dataset": "data-title"}.get(p.type, "article-title")
             if p.title is not None or p.type == "chapter":
                 self.sub(cit, tag, p.title)
-            if container is not None:
+            if container is not None and (p.title is not None or ptype not in _SOURCE_TITLED):
                 self.sub(cit, "source", container)
         if p.collection_title is not None:
             self.sub(cit, "series", p.collection_title)
@@ -470,7 +481,9 @@ class _Writer:
             self.sub(cit, "comment", p.note)
         if _TYPE_IN.get(ptype, "document") != p.type and p.type != "chapter":
             self.comment(cit, "csl-type", p.type)
-        if p.type == "book" and p.container_title is not None:
+        if p.container_title is not None and (
+            p.type == "book" or (p.title is None and ptype in _SOURCE_TITLED)
+        ):
             self.comment(cit, "container-title", p.container_title)
         if p.type == "article" and p.container_title is None and container is not None:
             self.comment(cit, "container-title", "")  # "arXiv" above was added by the writer
@@ -766,13 +779,12 @@ class _Reader:
             title, csl = titles["chapter-title"], "chapter"
         elif titles.get("data-title") is not None:
             title = titles["data-title"]
-        elif ptype == "book":
-            if title is not None:
-                csl = "chapter"
-            else:
-                title, source = source, None
-        if title is None and titles.get("part-title") is not None:
-            title = titles["part-title"]
+        elif ptype == "book" and title is not None:
+            csl = "chapter"
+        elif title is None and titles.get("part-title") is not None:
+            title = titles["part-title"]  # JATS4R software: part-title = the software, source = archive
+        elif title is None and (ptype == "book" or ptype in _SOURCE_TITLED):
+            title, source = source, None
         f["title"] = title
         f["container_title"] = source
         if ptype and ptype not in _TYPE_IN and ptype != "other":
