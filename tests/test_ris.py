@@ -347,6 +347,14 @@ def test_arxiv_and_pubconv_lines() -> None:
     assert foreign.category == Category(arxiv_class="hep-th") and foreign.note is None
 
 
+@pytest.mark.parametrize("csl", ["article", "document", "interview"])
+def test_gen_with_category_keeps_its_type(csl: str) -> None:
+    p = Paper(type=csl, title="T", category=Category(code="LG", arxiv_class="cs.LG"))
+    out = ris.write([p])
+    assert ('"type"' in out) is (csl != "article")
+    assert ris.read(out).papers == (p,)
+
+
 def test_bad_pubconv_line_stays_a_note() -> None:
     assert one("TY  - GEN\nN1  - pubconv: {nope\nER  - \n").note == "pubconv: {nope"
     assert one('TY  - GEN\nN1  - pubconv: {"raw": 1}\nER  - \n').note == 'pubconv: {"raw": 1}'

@@ -19,7 +19,8 @@ one table; a TY the writer would not write back for the read type (EJOUR,
 CONF, EBOOK ...) or an unknown TY (read as ``document``, PC213) is kept as
 ``extra ("RIS:TY", TY)`` and written again. ``GEN`` reads as ``article`` when
 the record carries an arXiv id, else ``document``; preprints (``article``) are
-written as ``GEN``. Titles TI (read T1, CT; BT for books), container T2 (read
+written as ``GEN``; so is a GEN record whose pubconv line (below) gives a
+subject category. Titles TI (read T1, CT; BT for books), container T2 (read
 JO, JF; BT for other types), abbreviation J2 (read JA, J1), series T3, short
 title ST, authors AU (read A1), editors A2 (read ED; A3 for book types, where
 A3 is the editor), translators A4, dates PY + DA (read Y1; Y2 is the access
@@ -534,6 +535,8 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
     )
     if fix is not None:
         paper = _apply_fix(paper, fix)
+        if ty == "GEN" and paper.type == "document" and "type" not in fix and paper.category is not None:
+            paper = paper.replace(type="article")  # a listing preprint: GEN with a subject category
     yield paper
 
 
@@ -755,6 +758,10 @@ def _record(tags: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+def _pubconv_line(fix: dict[str, Any]) -> str:
+    return "N1  - " + _PUBCONV + json.dumps(fix, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def _fix(paper: Paper, lines: list[str]) -> dict[str, Any]:
     """The supported fields that the record's tags do not give back exactly (pubconv JSON form)."""
     want = paper_to_dict(normalize(paper))
@@ -765,6 +772,12 @@ def _fix(paper: Paper, lines: list[str]) -> dict[str, Any]:
         w, g = want.get(k), got.get(k)
         if w != g:
             fix[k] = w
+    if "category" in fix:
+        # GEN + a category in the pubconv line reads as article: say the type only when needed
+        fix.pop("type", None)
+        again = [p for p in iter_read([*lines[:-1], _pubconv_line(fix), lines[-1]]) if isinstance(p, Paper)]
+        if again and again[0].type != want["type"]:
+            fix["type"] = want["type"]
     return fix
 
 
@@ -780,8 +793,7 @@ def iter_write(
         lines = _record(_tags(paper))
         fix = _fix(paper, lines)
         if fix:
-            text = _PUBCONV + json.dumps(fix, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-            lines.insert(len(lines) - 1, f"N1  - {text}")
+            lines.insert(len(lines) - 1, _pubconv_line(fix))
         lines.append("")
         yield newline.join(lines) + newline
 
