@@ -297,8 +297,10 @@ def _convert(
     if csl_subtype is not None:
         del f["entrysubtype"]
 
+    mine: list[tuple[int, str, str]] = []
+
     def warn(code: str, msg: str, offset: int) -> None:
-        diags.append(Diagnostic.make(code, msg, lines.position(offset), key=key))
+        mine.append((offset, code, msg))
 
     changes: dict[str, Any] = {}
     raw: list[tuple[str, str]] = []
@@ -354,15 +356,17 @@ def _convert(
         for old, new in (("eprinttype", "archiveprefix"), ("eprintclass", "primaryclass")):
             if old in f and new not in f:
                 f = {(new if k == old else k): v for k, v in f.items()}
+    for offset, code, msg in sorted(mine, key=lambda m: m[0]):
+        diags.append(Diagnostic.make(code, msg, lines.position(offset), key=key))
+    mine.clear()
     paper = B._convert(block, f, lines, diags, T.BIBLATEX)
     if csl_subtype is not None and paper.type == "article-journal":
         changes["type"] = csl_subtype
     if leftover:
         changes["extra"] = paper.extra + tuple(leftover)
     for fname, cmd, off in unknown:
-        warn(
-            "PC222", f"LaTeX command {cmd!r} in field {fname!r} has no Unicode equivalent; kept verbatim", off
-        )
+        msg = f"LaTeX command {cmd!r} in field {fname!r} has no Unicode equivalent; kept verbatim"
+        diags.append(Diagnostic.make("PC222", msg, lines.position(off), key=key))
     if changes or raw:
         return paper.replace(**changes, raw=paper.raw + tuple(raw))
     return paper
@@ -500,7 +504,11 @@ class _Writer(B._Writer):
             out.append((name, value, bare))
         out.extend(dates)
         kind = _DEFAULT_KIND.get(btype)
-        if kind is not None and p.genre is None:
+        genre = [item for item in out if item[0] == "type"]
+        if genre:
+            out.remove(genre[0])
+            out.insert(_type_position(out), genre[0])
+        elif kind is not None:
             out.insert(_type_position(out), ("type", kind, False))
         if (
             btype == "article"
