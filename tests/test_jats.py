@@ -434,3 +434,29 @@ def test_source_is_the_title_of_software_and_reports_without_title() -> None:
     out = jats.write([untitled])
     assert "<source>" not in out and '<comment content-type="container-title">' in out
     assert jats.read(out).papers == (untitled,)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_reader_never_raises_on_arbitrary_text(s: str) -> None:
+    res = jats.read(s)
+    assert all(d.position is not None for d in res.diagnostics)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 4000), st.integers(1, 40), st.text(max_size=20))
+def test_reader_never_raises_on_damaged_output(at: int, cut: int, junk: str) -> None:
+    out = jats.write([FULL])
+    at = at % len(out)
+    res = jats.read(out[:at] + junk + out[at + cut :])
+    assert all(d.position is not None and d.position.line for d in res.diagnostics)
+
+
+def test_many_references_read_quickly() -> None:
+    import time
+
+    out = jats.write([FULL.replace(key=f"k{i}") for i in range(3000)])
+    start = time.perf_counter()
+    res = jats.read(out)
+    assert len(res.papers) == 3000
+    assert time.perf_counter() - start < 20  # generous: shared CI machines

@@ -554,6 +554,8 @@ _ENTITIES: Final = {**html.entities.name2codepoint}
 
 def _raw_text(el: Any) -> str:
     """All text inside ``el`` (descendants included), entity references decoded."""
+    if len(el) == 0:
+        return el.text or ""
     out: list[str] = []
 
     def walk(node: Any) -> None:
@@ -881,7 +883,6 @@ def _has_content(f: dict[str, Any]) -> bool:
 
 
 _DOCTYPE_SUBSET: Final = re.compile(r"<!DOCTYPE[^\[>]*\[", re.I)
-_XML_DECL: Final = re.compile(r"\A\s*<\?xml[^>]*\?>")
 _SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
@@ -914,14 +915,14 @@ def read(text: str, *, source: str = "<string>") -> ReadResult:
     if len(text) > MAX_INPUT:
         return _fail("PC604", f"input larger than {MAX_INPUT} characters; not read", source, 1, 1)
     text = text.lstrip("\ufeff")
-    head_end = text.find("<", text.find("?>") + 2 if text.lstrip().startswith("<?xml") else 0)
-    prolog_match = _DOCTYPE_SUBSET.search(text, 0, max(head_end, 0) + 4096)
-    if prolog_match is not None and re.search(r"<!ENTITY", text[prolog_match.end() :], re.I):
+    prolog_match = _DOCTYPE_SUBSET.search(text)
+    subset_end = text.find("]", prolog_match.end()) if prolog_match is not None else -1
+    if prolog_match is not None and re.search(
+        r"<!ENTITY", text[prolog_match.end() : subset_end if subset_end >= 0 else None], re.I
+    ):
         line = text.count("\n", 0, prolog_match.start()) + 1
         msg = "DOCTYPE declares entities (possible XXE or entity expansion); not read"
         return _fail("PC601", msg, source, line, 1)
-    # lxml refuses str input with an encoding declaration: blank it, keeping positions
-    text = _XML_DECL.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text, count=1)
     text = _SURROGATE.sub("\ufffd", text)
     text = _NAMED_ENTITY.sub(_numeric_entity, text)
     parser = etree.XMLParser(
@@ -931,10 +932,11 @@ def read(text: str, *, source: str = "<string>") -> ReadResult:
         huge_tree=False,
         dtd_validation=False,
         remove_comments=True,
+        encoding="utf-8",
         remove_pis=True,
     )
     try:
-        root = etree.fromstring(text, parser)
+        root = etree.fromstring(text.encode("utf-8"), parser)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
         msg = exc.msg if isinstance(exc.msg, str) else str(exc)
