@@ -425,3 +425,48 @@ def test_invalid_fixture(path: Path) -> None:
         for d in result.diagnostics
     ]  # fmt: skip
     assert got == expected and got
+
+
+_TAGS = [
+    "TY",
+    "ER",
+    "TI",
+    "T1",
+    "AU",
+    "A1",
+    "A2",
+    "A3",
+    "ED",
+    "PY",
+    "Y1",
+    "DA",
+    "Y2",
+    "SP",
+    "EP",
+    "SN",
+    "DO",
+    "UR",
+]
+_TAGS += ["N1", "N2", "AB", "KW", "M3", "BT", "JO", "JF", "T2", "ZZ", "L1", "ID", "VL"]
+_LINE = st.one_of(
+    st.builds(
+        lambda t, sep, v: f"{t}{sep}{v}",
+        st.sampled_from(_TAGS),
+        st.sampled_from(["  - ", " - ", "  -", "  - "]),
+        st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\n\r"), max_size=30)
+        | st.sampled_from(["JOUR", "GEN", "BOOK", "2020/01//", "Smith, J", "et al.", "10.1/x", "SEP 3"]),
+    ),
+    st.text(st.characters(exclude_categories=["Cs"], exclude_characters="\n\r"), max_size=20),
+    st.just(""),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(_LINE, max_size=25), st.sampled_from(["\n", "\r\n"]))
+def test_arbitrary_lines_never_raise_and_rewrite_stably(lines: list[str], nl: str) -> None:
+    text = nl.join(lines)
+    result = ris.read(text, source="fuzz.ris")
+    assert all(d.position is not None and d.position.line and d.position.column for d in result.diagnostics)
+    out = ris.write(result.papers)
+    assert ris.read(out).papers == tuple(ris.normalize(p) for p in result.papers)
+    assert ris.write(ris.read(out).papers) == out
