@@ -460,3 +460,11 @@ def test_many_references_read_quickly() -> None:
     res = jats.read(out)
     assert len(res.papers) == 3000
     assert time.perf_counter() - start < 20  # generous: shared CI machines
+
+
+def test_what_cannot_be_written_is_reported() -> None:
+    diags: list[Diagnostic] = []
+    p = Paper(key="k", author=(Name(suffix="Jr."), Name(family="Doe")), issued=Date(month=5))
+    out = jats.write([p], diagnostics=diags)
+    assert codes(diags) == ["PC401", "PC401"]
+    assert jats.read(out).papers == (jats.normalize(p),)

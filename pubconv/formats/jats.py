@@ -345,6 +345,10 @@ class _Writer:
             )
         return _BAD_XML.sub("", text)
 
+    def lost(self, message: str) -> None:
+        if self.diags is not None:
+            self.diags.append(Diagnostic.make("PC401", message, key=self.where))
+
     def sub(self, parent: Any, tag: str, text: str | None = None, **attrs: str) -> Any:
         el = etree.SubElement(parent, tag)
         for k, v in attrs.items():
@@ -366,6 +370,7 @@ class _Writer:
                 continue
             if n.family is None:
                 if n.given is None:
+                    self.lost(f"an empty {role} name was dropped")
                     continue
                 el = self.sub(group, "name", name_style="given-only")
                 self.sub(el, "given-names", n.given)
@@ -488,6 +493,8 @@ class _Writer:
         if p.type == "article" and p.container_title is None and container is not None:
             self.comment(cit, "container-title", "")  # "arXiv" above was added by the writer
         for label, d in (("issued", p.issued), ("accessed", p.accessed)):
+            if d is not None and d.year is None and (d.month is not None or d.day is not None):
+                self.lost(f"{label}: month and day without a year were dropped")
             if d is not None and not _simple_date(d):
                 self.comment(cit, label, format_date(d))
         for ctype, attr in _TEXT_COMMENTS.items():
