@@ -8,8 +8,9 @@ exports), blank lines and counter lines (``1.``, as rispy writes) are accepted.
 A line that is not a tag line *continues* the previous value (the spec's
 wrapped long fields); a continuation line starting with a space loses exactly
 one space (the writer's escape, below); blank lines followed by a continuation
-line are paragraph breaks of the value, other blank lines are ignored. Continuation lines are joined with a
-newline for AB, N1, N2 and kept tags, with a space for other fields; each
+line are paragraph breaks of the value, other blank lines are ignored.
+Continuation lines are joined with a newline for AB, N1, N2, names, URLs and
+kept tags, with a space for the other one-line fields (titles, VL ...); each
 continuation line of a KW is one more keyword. Text outside a record is skipped
 with PC103; a record that is not closed by ``ER`` (next ``TY`` or end of input)
 is kept with PC104 (as a warning); a tag whose value is empty is ignored.
@@ -34,8 +35,10 @@ ID (key). Every other tag, and every repeat of a single-valued tag, is kept in
 :attr:`Paper.extra` as ``("RIS:XX", value)`` and written back in order.
 
 **Dates.** ``PY  - YYYY`` and ``DA  - YYYY/MM/DD/other`` (empty parts kept
-empty: ``2020/06//``; a season as *other*: ``1998///Spring``). The reader also
-takes ISO dates, ``2021/12``, ``2022 Jan 5``, ``Jan-Mar 2020`` (a range),
+empty: ``2020/06//``; a season as *other*: ``1998///Spring``; a month range
+within the year as *other*: ``2019/01//Jan-Feb``). The reader also takes
+``undefined`` as an empty *other* part, season abbreviations (``SPR``), ISO
+dates, ``2021/12``, ``2022 Jan 5``, ``Jan-Mar 2020`` (a range),
 month-only ``DA  - SEP 12`` completed with the year of PY (Web of Science);
 the most precise consistent date wins, an inconsistent one is kept in extra.
 A date that cannot be parsed becomes ``Date(literal=...)`` with PC220.
