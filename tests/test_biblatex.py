@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import bibtexparser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -378,12 +379,14 @@ def test_sniff() -> None:
 
 # --------------------------------------------------------------------------- real data
 
-_CORPUS_FILES = [CORPUS / name for name in ("biblatex-examples.bib", "archaeologie-examples.bib")]
+_BIBLATEX_FILES = [CORPUS / name for name in ("biblatex-examples.bib", "archaeologie-examples.bib")]
+_ALL_FILES = sorted(CORPUS.glob("*.bib")) if CORPUS.is_dir() else []
+_NO_CORPUS = f"corpus not available at {CORPUS} (../shared is absent)"
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not available at {CORPUS} (../shared is absent)")
-@pytest.mark.parametrize("path", _CORPUS_FILES, ids=lambda p: p.name)
-def test_corpus_biblatex_roundtrip(path: Path) -> None:
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=_NO_CORPUS)
+@pytest.mark.parametrize("path", _BIBLATEX_FILES, ids=lambda p: p.name)
+def test_corpus_biblatex_files_read_completely(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     result = biblatex.read(text, source=path.name)
     entries = [
@@ -395,19 +398,29 @@ def test_corpus_biblatex_roundtrip(path: Path) -> None:
     assert not [d for d in result.diagnostics if d.code in ("PC650", "PC221") or d.code.startswith("PC1")]
     dated = re.findall(r"(?m)^\s*date\s*=\s*\{([^}]*)\}", text)
     assert sum(p.issued is not None and p.issued.literal is None for p in result.papers) >= len(dated)
+
+
+@pytest.mark.skipif(not _ALL_FILES, reason=_NO_CORPUS)
+@pytest.mark.parametrize("path", _ALL_FILES, ids=lambda p: p.name)
+def test_corpus_biblatex_roundtrip(path: Path) -> None:
+    """BibLaTeX -> BibLaTeX keeps every entry and value (compared after re-parsing)."""
+    result = biblatex.read(path.read_text(encoding="utf-8"), source=path.name)
     out = biblatex.write(result.papers, document=result.document)
     again = biblatex.read(out)
     assert [p.key for p in again.papers] == [p.key for p in result.papers]
     for before, after in zip(result.papers, again.papers, strict=True):
         assert after == before, before.key
+    assert again.document == result.document
     assert biblatex.write(again.papers, document=again.document) == out
     # unicode output (no raw reuse) means the same
     uni = biblatex.read(biblatex.write(result.papers, unicode=True)).papers
     for before, after in zip(result.papers, uni, strict=True):
         assert after == before, before.key
+    lib = bibtexparser.parse_string(out)
+    assert lib.failed_blocks == [] and len(lib.entries) == len(result.papers)
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not available at {CORPUS} (../shared is absent)")
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=_NO_CORPUS)
 def test_corpus_dates_parsed() -> None:
     result = biblatex.read((CORPUS / "biblatex-examples.bib").read_text(encoding="utf-8"))
     by_key = {p.key: p for p in result.papers}

@@ -363,7 +363,10 @@ def _convert(
     if csl_subtype is not None and paper.type == "article-journal":
         changes["type"] = csl_subtype
     if leftover:
-        changes["extra"] = paper.extra + tuple(leftover)
+        # keep the unused year/month/day in source order among the other unknown fields
+        order = {name: off for name, (_, _, off) in fields.items()}
+        last = max(order.values(), default=0) + 1
+        changes["extra"] = tuple(sorted(paper.extra + tuple(leftover), key=lambda kv: order.get(kv[0], last)))
     for fname, cmd, off in unknown:
         msg = f"LaTeX command {cmd!r} in field {fname!r} has no Unicode equivalent; kept verbatim"
         diags.append(Diagnostic.make("PC222", msg, lines.position(off), key=key))
@@ -496,7 +499,8 @@ class _Writer(B._Writer):
                 value = ", ".join(
                     "{" + self.enc(k) + "}" if "," in k or ";" in k else self.enc(k) for k in p.keywords
                 )
-            name = _RENAME.get(name, name)
+            if name in _RENAME and name not in extra_names and _RENAME[name] not in extra_names:
+                name = _RENAME[name]
             if name in seen:
                 self.lose(key, f"field {name!r}", "name clashes with another field")
                 continue
