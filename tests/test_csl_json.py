@@ -402,3 +402,42 @@ def test_pandoc_reads_our_csl_json(tmp_path: Path) -> None:
     out = pypandoc.convert_file(str(src), "csljson", format="csljson")
     titles = [i["title"] for i in json.loads(out)]
     assert "Gemma 2: Improving Open Language Models at a Practical Size" in titles
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=8,
+)
+_csl_keys = st.sampled_from(
+    ["id", "type", "title", "author", "issued", "accessed", "volume", "DOI", "number", "publisher", "URL",
+     "custom", "keyword", "ISBN", "archive", "license", "shortTitle", "event", "categories"]
+)  # fmt: skip
+_items = st.dictionaries(
+    _csl_keys, _json_values | st.sampled_from(["book", "article", "2020-01-02"]), max_size=8
+)
+
+
+@given(st.lists(_items | _json_values, max_size=3))
+def test_reader_never_raises_on_arbitrary_json(data: list[Any]) -> None:
+    result = F.read(json.dumps(data), source="fuzz.json")
+    for p in result.papers:
+        (back,) = F.read(F.write([p])).papers
+        assert back == p.replace(key=back.key)
+    assert all(d.position is not None for d in result.diagnostics)
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["pubconv"]),
+        st.dictionaries(
+            st.sampled_from(
+                ["issued", "author", "title_nocase", "arxiv", "category", "extra", "has_code", "isbn", "type"]
+            ),
+            _json_values,
+            max_size=4,
+        ),
+    )
+)
+def test_reader_never_raises_on_arbitrary_custom_pubconv(custom: dict[str, Any]) -> None:
+    F.read(json.dumps([{"id": "a", "type": "book", "custom": custom}]))

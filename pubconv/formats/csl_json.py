@@ -838,22 +838,48 @@ def to_items(papers: Iterable[Paper], diagnostics: list[Diagnostic] | None = Non
     return [_item(p, keys.allocate(p, diagnostics)) for p in papers]
 
 
-_INT_ARRAY = re.compile(r"\[\s*\n\s*(-?\d+(?:,\s*\n\s*-?\d+)*)\s*\n\s*\]")
-_ARRAY_OF_INT_ARRAYS = re.compile(r"\[\s*\n\s*(\[[-\d, ]*\](?:,\s*\n\s*\[[-\d, ]*\])*)\s*\n\s*\]")
+_ENC = json.JSONEncoder(ensure_ascii=False).encode
 
 
-def _compact(text: str) -> str:
-    """Put integer arrays (date-parts) on one line: ``[[2020, 8, 27]]``.
+def _dump(value: Any, indent: str, out: list[str]) -> None:
+    """Pretty-print ``value`` (two-space indent) into ``out``; arrays of numbers on one line.
 
-    Safe on JSON text: string values never contain a raw newline.
+    Equivalent to ``json.dumps(value, indent=2, ensure_ascii=False)`` except that
+    ``date-parts`` read ``[[2020, 8, 27]]``; strings go through the C encoder.
     """
-    text = _INT_ARRAY.sub(lambda m: "[" + re.sub(r",\s*", ", ", m.group(1)) + "]", text)
-    return _ARRAY_OF_INT_ARRAYS.sub(lambda m: "[" + re.sub(r",\s*\n\s*", ", ", m.group(1)) + "]", text)
+    if isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + "  "
+        out.append("{")
+        for n, (k, v) in enumerate(value.items()):
+            out.append(("," if n else "") + "\n" + inner + _ENC(k) + ": ")
+            _dump(v, inner, out)
+        out.append("\n" + indent + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+        elif all(
+            isinstance(x, int) or (isinstance(x, list) and all(isinstance(y, int) for y in x)) for x in value
+        ):
+            out.append(_ENC(value))
+        else:
+            inner = indent + "  "
+            out.append("[")
+            for n, v in enumerate(value):
+                out.append(("," if n else "") + "\n" + inner)
+                _dump(v, inner, out)
+            out.append("\n" + indent + "]")
+    else:
+        out.append(_ENC(value))
 
 
 def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None) -> str:
     """Serialise papers as a pretty-printed CSL-JSON array (see the module docstring)."""
-    return _compact(json.dumps(to_items(papers, diagnostics), indent=2, ensure_ascii=False)) + "\n"
+    out: list[str] = []
+    _dump(to_items(papers, diagnostics), "", out)
+    return "".join(out) + "\n"
 
 
 def normalize(paper: Paper) -> Paper:
