@@ -15,6 +15,9 @@ Conventions (where they differ from BibTeX):
   without a BibLaTeX type -> ``@misc`` with PC401). The aliases ``@phdthesis``,
   ``@mastersthesis``, ``@techreport``, ``@conference``, ``@electronic``, ``@www`` are read
   as the type they alias (``@mastersthesis`` -> thesis with genre ``mathesis``).
+  ``@article`` with ``entrysubtype = {magazine}``/``{newspaper}`` is article-magazine /
+  article-newspaper. Other types keep the BibTeX marker rule (``x-bibtex-type`` in
+  Paper.extra when the CSL type alone would not give the source type back: ``@video``).
 * **Thesis and report kinds.** ``Paper.genre`` is the ``type`` field verbatim, except
   the default kinds: a thesis without genre is written ``type = {phdthesis}`` and a
   report without genre ``type = {techreport}``, and those keys read back as no genre.
@@ -27,8 +30,12 @@ Conventions (where they differ from BibTeX):
 * **Fields.** ``journaltitle`` (container of article-like types), ``location``,
   ``institution`` (theses and reports), ``eprint`` + ``eprinttype = {arxiv}`` +
   ``eprintclass``, ``pubstate`` (Paper.status), ``language``. Other ``eprinttype`` values
-  (``pubmed``, ``jstor``) stay unknown fields. The pubconv ``x-...`` fields are those of
-  the BibTeX writer (docs/conventions.md).
+  (``pubmed``, ``jstor``) stay unknown fields, as do ``langid``, ``eid``, ``maintitle`` and
+  other fields the model has no attribute for. The pubconv ``x-...`` fields are those of
+  the BibTeX writer (docs/conventions.md). A BibTeX field name the writer would replace
+  (``journal`` -> ``journaltitle``, ``address`` -> ``location``, ``school`` ->
+  ``institution``) is kept when an unknown field already uses either name.
+  ``keywords`` are split at top-level ``,``/``;``; a keyword containing them is braced.
 * **Names.** A person is written in BibTeX's ``von Last, Jr, First`` form when that
   reads back exactly, else in the extended name format
   ``family=Gois, given=Túlio Sousa, prefix=de, useprefix=true``. A prefix is
