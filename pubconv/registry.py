@@ -41,6 +41,12 @@ class FormatSpec:
 BUILTIN: tuple[FormatSpec, ...] = (
     FormatSpec("listing", "pubconv.formats.listing", (), (".txt",)),
     FormatSpec("bibtex", "pubconv.formats.bibtex", (), (".bib",)),
+    FormatSpec("biblatex", "pubconv.formats.biblatex", (), ()),
+    FormatSpec("csljson", "pubconv.formats.csl_json", ("csl-json",), (".json",)),
+    FormatSpec("ris", "pubconv.formats.ris", (), (".ris",)),
+    FormatSpec("jats", "pubconv.formats.jats", (), (".xml", ".nxml")),
+    FormatSpec("text", "pubconv.formats.text", (), ()),
+    FormatSpec("html", "pubconv.formats.html", (), (".html",)),
 )
 
 
