@@ -48,6 +48,8 @@ from __future__ import annotations
 import re
 from typing import Final, NamedTuple
 
+from .names import ORG_CUES
+
 __all__ = [
     "MAX_NAME_WORDS",
     "MAX_TOKEN",
@@ -75,18 +77,6 @@ MAX_TOKEN: Final = 40
 
 _MAX_NAME_CHARS: Final = 120
 
-#: Last words that make an author an organisation (``Gemma Team``).
-ORG_CUES: Final = frozenset(
-    {
-        "Team", "Teams", "Collaboration", "Consortium", "Lab", "Labs", "Laboratory",
-        "Laboratories", "Group", "Project", "Initiative", "Committee", "Society", "Institute",
-        "Association", "Foundation", "Council", "Alliance", "Organization", "Organisation",
-        "Center", "Centre", "Inc.", "Inc", "Ltd.", "Ltd", "LLC", "Corporation", "Corp.",
-        "Company", "Agency", "Department", "University", "Taskforce", "Task-Force", "Force",
-        "Community", "Federation", "Programme", "Program", "Network", "Collective", "Board",
-        "Office", "Authors", "Contributors", "Members", "Developers", "Working",
-    }
-)  # fmt: skip
 #: First words that make an author an organisation (``Team HY-World``).
 _ORG_LEAD: Final = frozenset({"Team", "The"})
 

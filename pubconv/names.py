@@ -18,16 +18,50 @@ text cannot be marked with a comma.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from .model import Name
 
-__all__ = ["NameParts", "is_suffix", "parse_plain", "split_parts", "tokens"]
+__all__ = [
+    "ORG_CUES",
+    "NameParts",
+    "is_suffix",
+    "looks_like_organisation",
+    "parse_plain",
+    "split_parts",
+    "tokens",
+]
 
 _SUFFIXES = frozenset(
     {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv", "v", "vi", "2nd", "3rd", "4th", "jnr", "snr"}
 )
 _SPACE = re.compile(r"[\s~]+")
+
+#: Last words that make an author an organisation (``Gemma Team``).
+ORG_CUES: Final = frozenset(
+    {
+        "Team", "Teams", "Collaboration", "Consortium", "Lab", "Labs", "Laboratory",
+        "Laboratories", "Group", "Project", "Initiative", "Committee", "Society", "Institute",
+        "Association", "Foundation", "Council", "Alliance", "Organization", "Organisation",
+        "Center", "Centre", "Inc.", "Inc", "Ltd.", "Ltd", "LLC", "Corporation", "Corp.",
+        "Company", "Agency", "Department", "University", "Taskforce", "Task-Force", "Force",
+        "Community", "Federation", "Programme", "Program", "Network", "Collective", "Board",
+        "Office", "Authors", "Contributors", "Members", "Developers", "Working",
+    }
+)  # fmt: skip
+_ORG_CUES_FOLDED: Final = frozenset(w.casefold() for w in ORG_CUES)
+
+
+def looks_like_organisation(text: str) -> bool:
+    """True when a name has an organisation cue word (``Gemma Team``, ``... Research Network``).
+
+    For formats whose names carry no organisation flag (RIS): a cue word anywhere, or more
+    words than a personal name has.
+    """
+    words = text.split()
+    return len(words) > 5 or any(w.casefold() in _ORG_CUES_FOLDED for w in words)
+
+
 _LETTER = re.compile(r"[^\W\d_]")
 
 

@@ -248,7 +248,13 @@ def test_book_tags() -> None:
         ("Mock S.E.", Name(family="Mock", given="S.E.")),
         ("Gemma Team", Name(literal="Gemma Team")),
         ("World Health Organization", Name(literal="World Health Organization")),
-        ("Plato", Name(literal="Plato")),
+        ("Plato", Name(family="Plato")),
+        ("Jianjun Huang", Name(given="Jianjun", family="Huang")),
+        (
+            "Multi-Country Multi-City Collaborative Research Network",
+            Name(literal="Multi-Country Multi-City Collaborative Research Network"),
+        ),
+        ("Gemma Team", Name(literal="Gemma Team")),
     ],
 )
 def test_names(text: str, name: Name) -> None:

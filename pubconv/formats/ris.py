@@ -46,9 +46,13 @@ A date that cannot be parsed becomes ``Date(literal=...)`` with PC220.
 **Names.** ``Last, First`` or ``Last, First, Suffix`` (also ``Last, Suffix,
 First`` when the middle part is a suffix); leading lower-case words of Last
 are the particle (``de Marrais, Robert P. C.``). A person without given name
-is written ``Last,``. A name without comma is an organisation
-(``Name(literal=...)``), except the comma-less ``Smith JA`` form (a last word of
-one to three capitals, optionally dotted), which is a person. An author ``et al.``
+is written ``Last,``; an organisation is written without comma. On read, a name
+without comma is an organisation (``Name(literal=...)``) only when it has a cue word
+(Team, Network, Institute, ... see :data:`pubconv.names.ORG_CUES`) or more than five
+words; otherwise it is a person: the ``Smith JA`` form (a last word of one to three
+capitals, optionally dotted), or display order (``Jianjun Huang``, ``Hodgins``) as
+real exports write it. An organisation without a cue word that pubconv wrote is
+recovered through the pubconv line (below). An author ``et al.``
 (or ``and others``) sets :attr:`Paper.author_truncated` instead of being a name; the
 writer records the flag in the pubconv line, not as a fake author.
 
@@ -86,7 +90,7 @@ from typing import Any, Final
 
 from ..errors import Diagnostic, Severity
 from ..model import ArxivId, Category, Date, Name, Paper, Position
-from ..names import is_suffix
+from ..names import is_suffix, looks_like_organisation, parse_plain
 from ..serialize import paper_from_dict, paper_to_dict
 from ._ris_tables import BOOK_TYS, READ_TY, SIMPLE_TAGS, WRITE_TY
 from .base import ReadResult, collect
@@ -182,14 +186,17 @@ def _split_last(last: str) -> tuple[str | None, str | None]:
 
 @functools.lru_cache(maxsize=16384)
 def parse_name(text: str) -> Name:
-    """A RIS name: ``Last, First[, Suffix]``, a comma-less ``Smith JA`` person, or an organisation."""
+    """A RIS name: ``Last, First[, Suffix]``, a comma-less person, or an organisation (cue word)."""
     value = " ".join(text.split())
     if "," not in value:
         words = value.split(" ")
         if 2 <= len(words) <= 4 and _INITIALS.fullmatch(words[-1]) and words[-2][:1].isupper():
             particle, family = _split_last(" ".join(words[:-1]))
             return Name(family=family, given=words[-1], particle=particle)
-        return Name(literal=value)
+        if looks_like_organisation(value) or not value[:1].isalpha():
+            return Name(literal=value)
+        # real exports carry comma-less persons too ("Hodgins", "Jianjun Huang"): display order
+        return parse_plain(value)
     groups = [g.strip() for g in value.split(",")]
     given: str | None
     suffix: str | None = None
