@@ -283,7 +283,7 @@ def test_pc400_for_unrepresentable_fields() -> None:
     p = Paper(
         key="k",
         title="T",
-        issued=Date(year=2020, season=2),
+        issued=Date(year=2020, season=2, circa=True),
         collection_editor=(Name(family="Ed"),),
         original_date=Date(year=1900),
     )
@@ -292,8 +292,17 @@ def test_pc400_for_unrepresentable_fields() -> None:
     lost = [d.message for d in diags if d.code == "PC400"]
     assert any("collection_editor" in m for m in lost)
     assert any("original_date" in m for m in lost)
-    assert any("season" in m for m in lost)
+    assert any("circa" in m for m in lost)
+    assert not any("season" in m for m in lost), "a season is written as month = {Summer}"
     assert all(d.key == "k" for d in diags if d.code == "PC400")
+
+
+def test_seasons_in_month_field() -> None:
+    (p,) = bibtex.read("@article{k, title={T}, year=1998, month={Winter}}\n").papers
+    assert p.issued == Date(year=1998, season=4)
+    out = bibtex.write([p], diagnostics=[])
+    assert "month = {Winter}" in out
+    assert bibtex.read(out).papers[0].issued == Date(year=1998, season=4)
 
 
 def test_type_mapping_both_ways() -> None:

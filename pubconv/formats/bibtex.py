@@ -247,6 +247,11 @@ def _list(text: str) -> tuple[str, ...]:
     return tuple(x for x in _SPLIT_LIST.split(text.strip()) if x)
 
 
+#: Season names a ``month`` field may hold (TeX bibliographies write ``month = "Winter"``).
+_SEASONS: Final = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
+_SEASON_NAMES: Final = ("Spring", "Summer", "Autumn", "Winter")
+
+
 def _month(text: str) -> tuple[int | None, int | None]:
     """(month, day) from ``jun``, ``June``, ``6``, ``1 June``, ``June 1``; (None, None) if not a month."""
     t = text.strip().lower().replace("~", " ")
@@ -519,10 +524,11 @@ def _convert(
         else:
             date_literal = year_text
             warn("PC220", f"year {year_text!r} is not a number; kept as a literal date", "year")
-    month = day = None
+    month = day = season = None
     if month_text is not None:
         month, day = _month(latex.decode(month_text))
-        if month is None:
+        season = _SEASONS.get(latex.decode(month_text).strip().lower()) if month is None else None
+        if month is None and season is None:
             warn("PC220", f"month {month_text!r} is not a month; kept as a field", "month")
             f["month"] = month_text
     if day_text is not None:
@@ -532,8 +538,8 @@ def _convert(
         else:
             warn("PC220", f"day {day_text!r} is not usable; kept as a field", "day")
             f["day"] = day_text
-    if year is not None or date_literal is not None or month is not None:
-        p["issued"] = Date(year=year, month=month, day=day, literal=date_literal, end=end)
+    if year is not None or date_literal is not None or month is not None or season is not None:
+        p["issued"] = Date(year=year, month=month, day=day, season=season, literal=date_literal, end=end)
     elif "date" in f:  # biblatex
         m = _ISO.fullmatch(f["date"].strip())
         if m is not None:
@@ -963,8 +969,10 @@ class _Writer:
                     add("month", T.MONTH_ABBR[d.month - 1], True)
                 if d.day is not None:
                     add("day", str(d.day))
-                if d.season is not None or d.circa:
-                    self.lose(key, "issued", "season or circa")
+                if d.season is not None and d.month is None:
+                    add("month", _SEASON_NAMES[d.season - 1])
+                if d.circa:
+                    self.lose(key, "issued", "circa")
         if p.accessed is not None:
             iso = _date_iso(p.accessed)
             if iso:
