@@ -550,25 +550,9 @@ def iter_write(
     **options: Any,
 ) -> Iterator[str]:
     """Yield the BibLaTeX text in chunks (options as :func:`pubconv.formats.bibtex.iter_write`)."""
-    if options and diagnostics is not None:
-        for name in options:
-            diagnostics.append(Diagnostic.make("PC401", f"unknown BibLaTeX writer option {name!r} ignored"))
+    B._report_unknown_options(options, diagnostics, "BibLaTeX")
     w = _Writer(diagnostics, document, unicode, (not unicode) if keep_raw is None else keep_raw)
-    first = True
-    if document is not None:
-        for expr in document.preamble:
-            yield f"@preamble{{{expr}}}\n"
-            first = False
-        for name, expr in document.strings:
-            yield f"@string{{{name} = {expr}}}\n"
-            first = False
-    for paper in papers:
-        yield ("" if first else "\n") + w.entry(paper)
-        first = False
-    if document is not None:
-        for text in document.comments:
-            yield ("" if first else "\n") + f"@comment{{{text}}}\n"
-            first = False
+    yield from B._emit_document(w, papers, document)
 
 
 def write(

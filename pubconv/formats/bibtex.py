@@ -1100,10 +1100,21 @@ def iter_write(
     back (preamble and ``@string`` first, ``@comment`` blocks last). Unknown options
     are reported as ``PC401``.
     """
+    _report_unknown_options(options, diagnostics, "BibTeX")
+    w = _Writer(diagnostics, document, unicode, (not unicode) if keep_raw is None else keep_raw)
+    yield from _emit_document(w, papers, document)
+
+
+def _report_unknown_options(
+    options: dict[str, Any], diagnostics: list[Diagnostic] | None, dialect: str
+) -> None:
     if options and diagnostics is not None:
         for name in options:
-            diagnostics.append(Diagnostic.make("PC401", f"unknown BibTeX writer option {name!r} ignored"))
-    w = _Writer(diagnostics, document, unicode, (not unicode) if keep_raw is None else keep_raw)
+            diagnostics.append(Diagnostic.make("PC401", f"unknown {dialect} writer option {name!r} ignored"))
+
+
+def _emit_document(w: _Writer, papers: Iterable[Paper], document: BibDocument | None) -> Iterator[str]:
+    """The text of a .bib file: preamble and ``@string`` first, entries, ``@comment`` blocks last."""
     first = True
     if document is not None:
         for expr in document.preamble:
