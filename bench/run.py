@@ -381,6 +381,9 @@ def main(argv=None):
     targets.append(("start-up", "wall <= 3x python -c pass", v, verdict(v, 3)))
 
     # ----------------------------------------------------------------- report
+    def cell(text):
+        return text.replace("|", "\\|")  # markdown table cell
+
     lines = []
     m = machine
     lines.append(f"Machine: {m['cpu']}, {m['cores']} cores, {m['ram']} RAM, Python {m['python']}, "
@@ -393,7 +396,7 @@ def main(argv=None):
     lines.append("|---|---|---:|---:|---:|---:|---|")
     for r in results:
         if r["status"] != "ok":
-            lines.append(f"| {r['job']} | {r['tool']} | {r['status']} | | | | |")
+            lines.append(f"| {r['job']} | {cell(r['tool'])} | {r['status']} | | | | |")
             continue
         job_rows = [x for x in results if x["job"] == r["job"]]
         rw = rr = ""
@@ -402,7 +405,7 @@ def main(argv=None):
             rw = f"{a:.2f}x" if a is not None else ""
             rr = f"{b:.2f}x" if b is not None else ""
         note = f"{r['entries_per_s']:,.0f} entries/s" if "entries_per_s" in r else r.get("note", "")
-        lines.append(f"| {r['job']} | {r['tool']} | {r['wall_s']:.3f} | {r['rss_mib']:.1f} | {rw} | {rr} | {note} |")
+        lines.append(f"| {r['job']} | {cell(r['tool'])} | {r['wall_s']:.3f} | {r['rss_mib']:.1f} | {rw} | {rr} | {note} |")
     lines.append("")
     lines.append("| target (issue 5) | goal | measured | status |")
     lines.append("|---|---|---:|---|")
