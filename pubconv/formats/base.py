@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -9,7 +10,7 @@ from typing import Any, Protocol
 from ..errors import Diagnostic
 from ..model import Paper
 
-__all__ = ["FormatModule", "ReadResult", "collect"]
+__all__ = ["FormatModule", "ReadResult", "collect", "unsupported_defaults"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,19 @@ def collect(items: Iterable[Paper | Diagnostic], document: Any = None) -> ReadRe
     for item in items:
         (papers if isinstance(item, Paper) else diags).append(item)  # type: ignore[arg-type]
     return ReadResult(tuple(papers), tuple(diags), document)
+
+
+def unsupported_defaults(supports: frozenset[str]) -> dict[str, Any]:
+    """``{field: default}`` for every data field of :class:`Paper` outside ``supports``.
+
+    Format modules' ``normalize`` functions start from this to restrict a paper to
+    what their format represents (``origin`` and ``raw`` are bookkeeping, not data).
+    """
+    return {
+        f.name: f.default
+        for f in dataclasses.fields(Paper)
+        if f.name not in ("raw", "origin") and f.name not in supports
+    }
 
 
 class FormatModule(Protocol):

@@ -75,7 +75,7 @@ from ..names import _case as _bib_case
 from ..names import split_parts
 from ._bibtex import tables as T
 from ._bibtex.tokenizer import Block, LineIndex, Value, _Broken, _value, render_value, tokenize
-from .base import ReadResult
+from .base import ReadResult, unsupported_defaults
 
 __all__ = [
     "ALIASES",
@@ -1180,11 +1180,7 @@ def normalize(paper: Paper) -> Paper:
         particle = t(" ".join(x for x in (n.dropping_particle, n.particle) if x))
         return Name(family=t(n.family), given=t(n.given), particle=particle, suffix=t(n.suffix))
 
-    changes: dict[str, Any] = {}
-    for field_name in Paper.__dataclass_fields__:
-        if field_name in ("raw", "origin") or field_name in SUPPORTS:
-            continue
-        changes[field_name] = Paper.__dataclass_fields__[field_name].default
+    changes: dict[str, Any] = unsupported_defaults(SUPPORTS)
     for attr in ("title", "title_short", "container_title", "container_title_short", "collection_title",
                  "collection_number", "volume", "issue", "number", "page", "number_of_pages",
                  "chapter_number", "edition", "version", "publisher", "publisher_place", "event_title",

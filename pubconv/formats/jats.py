@@ -107,7 +107,7 @@ from ..errors import Diagnostic
 from ..keys import KeyAllocator
 from ..model import ITEM_TYPES, ArxivId, Category, Date, Name, Paper, Position
 from ..names import parse_plain
-from .base import ReadResult
+from .base import ReadResult, unsupported_defaults
 
 __all__ = [
     "ALIASES",
@@ -993,11 +993,7 @@ def normalize(paper: Paper) -> Paper:
         part, drop = t(n.particle), t(n.dropping_particle)
         return Name(family=fam, given=given, suffix=t(n.suffix), particle=part, dropping_particle=drop)
 
-    changes: dict[str, Any] = {}
-    for field_name in Paper.__dataclass_fields__:
-        if field_name in ("raw", "origin") or field_name in SUPPORTS:
-            continue
-        changes[field_name] = Paper.__dataclass_fields__[field_name].default
+    changes: dict[str, Any] = unsupported_defaults(SUPPORTS)
     for attr in ("title", "title_short", "container_title", "container_title_short", "collection_title",
                  "collection_number", "volume", "issue", "number", "page", "number_of_pages",
                  "chapter_number", "edition", "version", "publisher", "publisher_place", "event_title",

@@ -93,7 +93,7 @@ from ..model import ArxivId, Category, Date, Name, Paper, Position
 from ..names import is_suffix, looks_like_organisation, parse_plain
 from ..serialize import paper_from_dict, paper_to_dict
 from ._ris_tables import BOOK_TYS, READ_TY, SIMPLE_TAGS, WRITE_TY
-from .base import ReadResult, collect
+from .base import ReadResult, collect, unsupported_defaults
 
 __all__ = [
     "ALIASES",
@@ -673,7 +673,6 @@ _ESCAPE: Final = re.compile(r"[A-Z][A-Z0-9] {1,2}-(?: |$)|\s|$")
 _TAG_NAME: Final = re.compile(r"RIS:([A-Z][A-Z0-9])")
 _TY_VALUE: Final = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 _FIELD_TAGS: Final = {field: tag for field, tag, _ in SIMPLE_TAGS}
-_FIELDS: Final = tuple(f for f in Paper.__dataclass_fields__ if f not in ("raw", "origin"))
 
 
 def normalize(paper: Paper) -> Paper:
@@ -682,9 +681,7 @@ def normalize(paper: Paper) -> Paper:
     Unsupported fields are reset to their defaults and ``title_nocase`` becomes None
     (RIS cannot mark case); everything else is kept exactly (see the pubconv line).
     """
-    changes: dict[str, Any] = {
-        name: Paper.__dataclass_fields__[name].default for name in _FIELDS if name not in SUPPORTS
-    }
+    changes: dict[str, Any] = unsupported_defaults(SUPPORTS)
     changes["title_nocase"] = None
     changes["raw"] = ()
     changes["origin"] = None
