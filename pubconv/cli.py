@@ -32,7 +32,7 @@ Exit codes: 0 converted (warnings allowed), 1 some record failed (or any
 diagnostic with --strict), 2 usage error or unreadable input.
 """
 
-_SUBCOMMANDS = ("convert",)
+_SUBCOMMANDS = ("convert", "check", "fmt")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -114,7 +114,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list and args_list[0] in _SUBCOMMANDS:
-        args_list = args_list[1:]  # convert is the default and only subcommand so far
+        command, args_list = args_list[0], args_list[1:]
+        if command == "check":
+            return _check_main(args_list)
+        if command == "fmt":
+            return _fmt_main(args_list)
+    return _convert_main(args_list)
+
+
+# --------------------------------------------------------------------------- check
+
+
+def _check_main(args_list: list[str]) -> int:
+    """``pubconv check``: validate citation files (not implemented yet)."""
+    sys.stderr.write("pubconv: error: 'check' is not available yet\n")
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- fmt
+
+
+def _fmt_main(args_list: list[str]) -> int:
+    """``pubconv fmt``: format BibTeX files (not implemented yet)."""
+    sys.stderr.write("pubconv: error: 'fmt' is not available yet\n")
+    return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- convert
+
+
+def _convert_main(args_list: list[str]) -> int:
+    """``pubconv [convert]``: convert records between formats."""
     parser = _build_parser()
     args = parser.parse_args(args_list)
 

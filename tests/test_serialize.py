@@ -16,11 +16,11 @@ from .paths import ROOT
 from .strategies import papers
 
 SCHEMA = json.loads((ROOT / "schemas" / "paper.schema.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
 
 
 def test_schema_is_a_valid_schema() -> None:
-    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    jsonschema.Draft7Validator.check_schema(SCHEMA)
 
 
 def test_schema_covers_every_serialised_field() -> None:
