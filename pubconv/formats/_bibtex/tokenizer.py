@@ -49,6 +49,12 @@ class Block:
     unevaluated: list[str] | None = None
     duplicates: list[tuple[str, int]] | None = None
     """Later occurrences of a field name: (name, offset)."""
+    end: int = -1
+    """Offset just after the block's closing ``}`` or ``)``."""
+    spans: list[tuple[str, int, int]] | None = None
+    """Every entry field in source order, duplicates included, when :func:`tokenize` is called
+    with ``spans=True``: ``(name lower-cased, start, end)`` where ``text[start:end]`` is the
+    ``= value`` part, surrounding whitespace included (used by the formatter)."""
 
 
 class LineIndex:
@@ -165,8 +171,12 @@ def _limit_for(text: str, start: int, n: int) -> int:
     return m.start() + 1 if m else n
 
 
-def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iterator[Block]:
-    """Yield the blocks of ``text``; problems are appended to ``diagnostics``."""
+def tokenize(
+    text: str, lines: LineIndex, diagnostics: list[Diagnostic], *, spans: bool = False
+) -> Iterator[Block]:
+    """Yield the blocks of ``text``; problems are appended to ``diagnostics``.
+
+    ``spans=True`` also records :attr:`Block.spans` for entries."""
     n = len(text)
     pos = 0
     next_line_at = -1  # cached result of the last "next @ at line start" search
@@ -205,14 +215,14 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                     if end < 0:
                         raise _Broken("PC104", "input ends inside @comment", at)
                     end += 1
-                yield Block("comment", "comment", "", [], at, text[body : end - 1])
+                yield Block("comment", "comment", "", [], at, text[body : end - 1], end=end)
                 pos = end
                 continue
             if kind == "preamble":
                 value, p = _value(text, body, limit)
                 if p >= limit or text[p] != closer:
                     raise _Broken("PC102", f"expected {closer!r} to end @preamble", p)
-                yield Block("preamble", "preamble", "", [("preamble", value, body)], at)
+                yield Block("preamble", "preamble", "", [("preamble", value, body)], at, end=p + 1)
                 pos = p + 1
                 continue
             if kind == "string":
@@ -227,7 +237,8 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                     p = _WS.match(text, p + 1).end()  # type: ignore[union-attr]
                 if p >= limit or text[p] != closer:
                     raise _Broken("PC102", f"expected {closer!r} to end @string", p)
-                yield Block("string", "string", nm.group(1).lower(), [(nm.group(1).lower(), value, body)], at)
+                name = nm.group(1).lower()
+                yield Block("string", "string", name, [(name, value, body)], at, end=p + 1)
                 pos = p + 1
                 continue
             # a regular entry
@@ -238,8 +249,9 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
             entry: dict[str, tuple[str, Value, int]] = {}
             unevaluated: list[str] = []
             duplicates: list[tuple[str, int]] = []
+            fspans: list[tuple[str, int, int]] | None = [] if spans else None
             if p < limit and text[p] == closer:
-                yield Block("entry", kind, key, [], at, "", entry, unevaluated, duplicates)
+                yield Block("entry", kind, key, [], at, "", entry, unevaluated, duplicates, p + 1, fspans)
                 pos = p + 1
                 continue
             if p >= limit or text[p] != ",":
@@ -250,6 +262,8 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                 if fast is not None and fast.end() < limit:
                     s, q, w = fast.group(2, 3, 4)
                     fname = fast.group(1).lower()
+                    if fspans is not None:
+                        fspans.append((fname, fast.end(1), fast.end()))
                     if fname in entry:
                         duplicates.append((fname, fast.start(1)))
                     elif s is not None:
@@ -283,6 +297,8 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                     raise _Broken("PC102", f"expected '=' after field name {fm.group(1)!r}", p)
                 value, p = _value(text, p + 1, limit)
                 fname = fm.group(1).lower()
+                if fspans is not None:
+                    fspans.append((fname, fm.end(), p))
                 if fname in entry:
                     duplicates.append((fname, fstart))
                 elif len(value) == 1 and value[0][0] != "macro":
@@ -296,7 +312,7 @@ def tokenize(text: str, lines: LineIndex, diagnostics: list[Diagnostic]) -> Iter
                 if p < limit and text[p] == closer:
                     break
                 raise _Broken("PC102", "expected ',' or the end of the entry after a field value", p)
-            yield Block("entry", kind, key, [], at, "", entry, unevaluated, duplicates)
+            yield Block("entry", kind, key, [], at, "", entry, unevaluated, duplicates, p + 1, fspans)
             pos = p + 1
         except _Broken as err:
             diagnostics.append(
