@@ -73,8 +73,10 @@ from __future__ import annotations
 
 import bisect
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
+from json.encoder import encode_basestring
 from typing import Any, Final
 
 from ..errors import Diagnostic
@@ -89,6 +91,7 @@ __all__ = [
     "EXTENSIONS",
     "NAME",
     "SUPPORTS",
+    "iter_write",
     "normalize",
     "read",
     "sniff",
@@ -181,6 +184,7 @@ _NAME_KEYS: Final = (
     ("suffix", "suffix"),
     ("literal", "literal"),
 )
+_NAME_KEY_SET: Final = frozenset(k for k, _ in _NAME_KEYS)
 _NAME_HINTS: Final = frozenset({"comma-suffix", "static-ordering", "parse-names"})
 _SEASONS: Final = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 _FIELD_DEFAULTS: Final = {
@@ -454,7 +458,7 @@ def _read_date(value: Any, ctx: _Ctx, path: str) -> Date | None:
 
 
 def _name_to_csl(n: Name) -> dict[str, str]:
-    return {k: getattr(n, attr) for k, attr in _NAME_KEYS if getattr(n, attr) is not None}
+    return {k: v for (k, _), v in zip(_NAME_KEYS, _NAME_VALUES(n), strict=True) if v is not None}
 
 
 def _read_names(
@@ -484,7 +488,7 @@ def _read_names(
                     continue
                 kwargs[attr] = str(v)
         for k, v in item.items():
-            if k not in dict(_NAME_KEYS) and k not in _NAME_HINTS:
+            if k not in _NAME_KEY_SET and k not in _NAME_HINTS:
                 ctx.warn(
                     "PC506", f"name key {k!r} is not in the CSL-JSON schema; kept in extra", f"{ipath}.{k}"
                 )
@@ -514,6 +518,20 @@ def _scalar(value: Any, ctx: _Ctx, path: str) -> str | None:
     return None
 
 
+_PLAIN_KEY = re.compile(r"[A-Za-z_][\w-]*")
+_PLAIN_KEYS: dict[str, bool] = {}
+
+
+def _plain_key(key: str) -> bool:
+    """True when ``key`` can follow a ``.`` in a JSON path (memoised: items repeat their keys)."""
+    hit = _PLAIN_KEYS.get(key)
+    if hit is None:
+        hit = _PLAIN_KEY.fullmatch(key) is not None
+        if len(_PLAIN_KEYS) < 10_000:
+            _PLAIN_KEYS[key] = hit
+    return hit
+
+
 def _convert(item: dict[str, Any], ctx: _Ctx, path: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Paper keyword arguments from a CSL item, and the custom.pubconv overrides (not yet applied)."""
     kw: dict[str, Any] = {}
@@ -539,7 +557,7 @@ def _convert(item: dict[str, Any], ctx: _Ctx, path: str) -> tuple[dict[str, Any]
         kw["type"] = "document"
         extra.append(("csl:type", _json_text(typ)))
     for key, value in item.items():
-        kpath = f"{path}.{key}" if re.fullmatch(r"[A-Za-z_][\w-]*", key) else f"{path}[{json.dumps(key)}]"
+        kpath = f"{path}.{key}" if _plain_key(key) else f"{path}[{json.dumps(key)}]"
         if key in ("id", "type", "custom"):
             continue
         target = _ALIAS_KEYS.get(key, key)
@@ -761,23 +779,25 @@ def _iter(text: str, source: str, diags: list[Diagnostic]) -> Iterator[Paper]:
 # writing
 
 
+_FIELD_VALUES: Final = operator.attrgetter(*(f for f, _, _ in _FIELDS))
+_OVERRIDABLE_VALUES: Final = operator.attrgetter(*_OVERRIDABLE)
+_NAME_VALUES: Final = operator.attrgetter(*(attr for _, attr in _NAME_KEYS))
+
+
 def _base_item(p: Paper, key: str) -> dict[str, Any]:
     """The CSL item of ``p`` without custom.pubconv (pure CSL plus kept foreign fields)."""
     item: dict[str, Any] = {"id": key, "type": p.type}
-    for field, csl, kind in _FIELDS:
-        value = getattr(p, field)
+    for (field, csl, kind), value in zip(_FIELDS, _FIELD_VALUES(p), strict=True):
         if value is None or value == ():
             continue
-        if kind == "names":
+        if kind == "str":
+            item[csl] = _title_text(p) if field == "title" else value
+        elif kind == "names":
             item[csl] = [_name_to_csl(n) for n in value]
         elif kind == "date":
             item[csl] = _date_to_csl(value)
-        elif kind == "list":
+        else:  # list
             item[csl] = ", ".join(value)
-        elif field == "title":
-            item[csl] = _title_text(p)
-        else:
-            item[csl] = value
     if p.arxiv is not None:
         if p.number is None:
             item["number"] = f"arXiv:{p.arxiv}"
@@ -785,21 +805,20 @@ def _base_item(p: Paper, key: str) -> dict[str, Any]:
             item["publisher"] = "arXiv"
         if p.doi is None:
             item["DOI"] = p.arxiv.doi
-    ordered: dict[str, Any] = {}
-    for k, v in item.items():  # re-establish the fixed key order after the arXiv additions
-        ordered[k] = v
-    for _, csl, _ in _FIELDS:
-        if csl in ordered:
-            ordered[csl] = ordered.pop(csl)
+        # re-establish the fixed key order after the arXiv additions (without them, the
+        # loop above already wrote the keys in _FIELDS order)
+        for _, csl, _ in _FIELDS:
+            if csl in item:
+                item[csl] = item.pop(csl)
     custom: dict[str, Any] = {}
     for name, value in p.extra:
-        if name in _OTHER_STRING_VARS and name not in ordered:
-            ordered[name] = value
+        if name in _OTHER_STRING_VARS and name not in item:
+            item[name] = value
         elif name.startswith("custom.") and name[7:] not in custom and name[7:] != "pubconv":
             custom[name[7:]] = value
     if custom:
-        ordered["custom"] = custom
-    return ordered
+        item["custom"] = custom
+    return item
 
 
 def _title_text(p: Paper) -> str:
@@ -816,18 +835,21 @@ def _item(p: Paper, key: str) -> dict[str, Any]:
     item = _base_item(p, key)
     kw, _ = _convert(item, _Ctx("<check>", None, None, []), "$")
     kw.pop("raw", None)
+    mine = _OVERRIDABLE_VALUES(p)
     try:
-        back: Paper | None = Paper(**kw)
+        theirs: tuple[Any, ...] | None = _OVERRIDABLE_VALUES(Paper(**kw))
     except (TypeError, ValueError):
-        back = None
-    overrides: dict[str, Any] = {}
-    for field in _OVERRIDABLE:
-        mine = getattr(p, field)
-        if back is None or getattr(back, field) != mine:
-            overrides[field] = _pubconv_json(field, mine)
-    if overrides:
+        theirs = None
+    if theirs is None:
+        differ = list(_OVERRIDABLE)
+    else:
+        differ = [f for f, a, b in zip(_OVERRIDABLE, mine, theirs, strict=True) if b != a]
+    if differ:
+        # pubconv's JSON form of each field is independent of the others: one conversion
+        # of the whole paper serves every override (a default value is null)
+        as_json = paper_to_dict(p)
         custom = dict(item.pop("custom", {}))
-        custom["pubconv"] = overrides
+        custom["pubconv"] = {f: as_json.get(f) for f in differ}
         item["custom"] = custom
     return item
 
@@ -838,7 +860,16 @@ def to_items(papers: Iterable[Paper], diagnostics: list[Diagnostic] | None = Non
     return [_item(p, keys.allocate(p, diagnostics)) for p in papers]
 
 
-_ENC = json.JSONEncoder(ensure_ascii=False).encode
+def _is_number_array(value: list[Any]) -> bool:
+    """True for ``[2020, 8]`` and ``[[2020, 8], [2021]]`` (written on one line)."""
+    for x in value:
+        if isinstance(x, list):
+            for y in x:
+                if not isinstance(y, int):
+                    return False
+        elif not isinstance(x, int):
+            return False
+    return True
 
 
 def _dump(value: Any, indent: str, out: list[str]) -> None:
@@ -846,40 +877,64 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
 
     Equivalent to ``json.dumps(value, indent=2, ensure_ascii=False)`` except that
     ``date-parts`` read ``[[2020, 8, 27]]``; strings go through the C encoder.
+    Strings, the bulk of an item, are written inline without a recursive call.
     """
-    if isinstance(value, dict):
+    t = type(value)
+    if t is str:
+        out.append(encode_basestring(value))
+    elif isinstance(value, dict):
         if not value:
             out.append("{}")
             return
-        inner = indent + "  "
-        out.append("{")
-        for n, (k, v) in enumerate(value.items()):
-            out.append(("," if n else "") + "\n" + inner + _ENC(k) + ": ")
-            _dump(v, inner, out)
+        inner = "\n" + indent + "  "
+        sep = "{" + inner
+        for k, v in value.items():
+            head = sep + encode_basestring(k) + ": " if type(k) is str else sep + _ENC(k) + ": "
+            if type(v) is str:
+                out.append(head + encode_basestring(v))
+            else:
+                out.append(head)
+                _dump(v, indent + "  ", out)
+            sep = "," + inner
         out.append("\n" + indent + "}")
     elif isinstance(value, list):
         if not value:
             out.append("[]")
-        elif all(
-            isinstance(x, int) or (isinstance(x, list) and all(isinstance(y, int) for y in x)) for x in value
-        ):
+        elif _is_number_array(value):
             out.append(_ENC(value))
         else:
-            inner = indent + "  "
-            out.append("[")
-            for n, v in enumerate(value):
-                out.append(("," if n else "") + "\n" + inner)
-                _dump(v, inner, out)
+            inner = "\n" + indent + "  "
+            sep = "[" + inner
+            for v in value:
+                if type(v) is str:
+                    out.append(sep + encode_basestring(v))
+                else:
+                    out.append(sep)
+                    _dump(v, indent + "  ", out)
+                sep = "," + inner
             out.append("\n" + indent + "]")
     else:
         out.append(_ENC(value))
 
 
+_ENC = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def iter_write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None) -> Iterator[str]:
+    """:func:`write` as chunks, one item at a time (memory stays flat on long inputs)."""
+    keys = KeyAllocator()
+    sep = "[\n  "
+    for p in papers:
+        out = [sep]
+        _dump(_item(p, keys.allocate(p, diagnostics)), "  ", out)
+        yield "".join(out)
+        sep = ",\n  "
+    yield "[]\n" if sep == "[\n  " else "\n]\n"
+
+
 def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None) -> str:
     """Serialise papers as a pretty-printed CSL-JSON array (see the module docstring)."""
-    out: list[str] = []
-    _dump(to_items(papers, diagnostics), "", out)
-    return "".join(out) + "\n"
+    return "".join(iter_write(papers, diagnostics=diagnostics))
 
 
 def normalize(paper: Paper) -> Paper:
