@@ -88,7 +88,35 @@ def _build_parser() -> argparse.ArgumentParser:
         "--style", metavar="NAME", help="citation style for --to text/html (same as -W style=NAME)"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only, not warnings")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="read up to N input files at once in worker processes (0 or auto: one per CPU; default 1); "
+        "the output is the same as with 1",
+    )
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a records counter on stderr (default: when stderr is a terminal and the output is not, "
+        "and not with -q)",
+    )
     return parser
+
+
+def _jobs(text: str) -> int:
+    if text.strip().lower() == "auto":
+        return 0
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs or 'auto', got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number of jobs >= 0 or 'auto', got {text!r}")
+    return value
 
 
 def _list_formats(out: IO[str]) -> None:
@@ -143,6 +171,30 @@ def _fmt_main(args_list: list[str]) -> int:
 # --------------------------------------------------------------------------- convert
 
 
+_PROGRESS_DELAY = 0.5
+"""Seconds before the progress line appears: short conversions show none."""
+_PROGRESS_INTERVAL = 0.1
+"""Seconds between redraws of the progress line (at most ten a second)."""
+
+
+def _isatty(stream: IO[str] | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or a closed stream
+        return False
+
+
+def _wants_progress(args: argparse.Namespace) -> bool:
+    """``--progress``/``--no-progress``; by default on when stderr is a terminal, but not with ``-q``,
+    nor when the output itself goes to the same kind of terminal (the two would mix)."""
+    if args.progress is not None:
+        return bool(args.progress)
+    if args.quiet or not _isatty(sys.stderr):
+        return False
+    to_stdout = args.output is None or args.output == "-"
+    return not (to_stdout and _isatty(sys.stdout))
+
+
 def _convert_main(args_list: list[str]) -> int:
     """``pubconv [convert]``: convert records between formats."""
     parser = _build_parser()
@@ -175,24 +227,38 @@ def _convert_main(args_list: list[str]) -> int:
             choices = ", ".join(sorted(accepted)) or "none"
             parser.error(f"{target.name} has no writer option {key!r} (options: {choices})")
 
+    progress = None
+    if _wants_progress(args):
+        from ._progress import Progress
+
+        progress = Progress(sys.stderr, delay=_PROGRESS_DELAY, interval=_PROGRESS_INTERVAL)
+
     def show(d: Diagnostic) -> None:
         if args.quiet and d.severity is not Severity.ERROR:
             return
         if d.severity is Severity.INFO:
             return
+        if progress is not None:
+            progress.clear()
         sys.stderr.write(f"{d}\n")
 
     try:
-        report = api.convert_files(
-            args.inputs,
-            args.to,
-            output=args.output,
-            from_=args.from_,
-            strict=args.strict,
-            encoding=args.encoding,
-            on_diagnostic=show,
-            **dict(args.writer_options),
-        )
+        try:
+            report = api.convert_files(
+                args.inputs,
+                args.to,
+                output=args.output,
+                from_=args.from_,
+                strict=args.strict,
+                encoding=args.encoding,
+                on_diagnostic=show,
+                jobs=args.jobs,
+                on_progress=None if progress is None else progress.update,
+                **dict(args.writer_options),
+            )
+        finally:
+            if progress is not None:
+                progress.close()  # before any closing message
     except StrictError:
         sys.stderr.write("pubconv: --strict: diagnostics reported; nothing written\n")
         return EXIT_FINDINGS
