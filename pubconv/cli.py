@@ -153,10 +153,113 @@ def main(argv: Sequence[str] | None = None) -> int:
 # --------------------------------------------------------------------------- check
 
 
+_CHECK_EXAMPLES = """\
+examples:
+  pubconv check refs.bib CITATION.cff          check files
+  pubconv check .                              walk a directory for citation files
+  pubconv check refs.bib --format github       GitHub Actions annotations
+  pubconv check refs.bib --ignore PC711 --select PC7
+  cat refs.json | pubconv check - --from csljson
+  pubconv check --list-rules
+
+Configuration: [tool.pubconv.check] in pyproject.toml (or pubconv.toml): select,
+ignore, severity = {PC705 = "error"}, per-file-ignores = {"legacy/*.bib" = ["PC720"]}.
+In .bib files, @comment{pubconv: ignore PC201} before an entry suppresses codes for it,
+@comment{pubconv: ignore-file PC711} for the whole file.
+Exit codes: 0 no error-level findings (warnings allowed), 1 error-level findings
+(any finding with --strict), 2 a file could not be read, or usage error.
+"""
+
+
+def _rule_list(value: str) -> list[str]:
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
 def _check_main(args_list: list[str]) -> int:
-    """``pubconv check``: validate citation files (not implemented yet)."""
-    sys.stderr.write("pubconv: error: 'check' is not available yet\n")
-    return EXIT_USAGE
+    """``pubconv check``: validate citation files; the logic lives in :mod:`pubconv.check`."""
+    parser = _Parser(
+        prog="pubconv check",
+        description="Validate citation files (BibTeX, BibLaTeX, CSL-JSON, RIS, JATS, CFF, listings).",
+        epilog=_CHECK_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add = parser.add_argument
+    add("paths", nargs="*", metavar="PATH", help="files or directories; - reads standard input")
+    add("-f", "--from", dest="from_", metavar="FORMAT", help="input format (default: detect)")
+    add(
+        "--format",
+        dest="output_format",
+        default="text",
+        choices=("text", "json", "github", "sarif"),
+        help="output format (default: text)",
+    )
+    add(
+        "--select",
+        action="append",
+        type=_rule_list,
+        default=[],
+        metavar="RULES",
+        help="report only these codes or prefixes (comma-separated; replaces the config)",
+    )
+    add(
+        "--ignore",
+        action="append",
+        type=_rule_list,
+        default=[],
+        metavar="RULES",
+        help="never report these codes or prefixes (comma-separated)",
+    )
+    add("--strict", action="store_true", help="exit 1 on any finding, warnings included")
+    add("--config", metavar="FILE", help="read the check configuration from FILE instead of searching")
+    add("--encoding", metavar="NAME", help="input encoding (default: UTF-8, detected BOMs)")
+    add("-q", "--quiet", action="store_true", help="report error-level findings only, no summary")
+    add("--list-rules", action="store_true", help="list the rules and exit")
+    args = parser.parse_args(args_list)
+
+    from . import check
+
+    if args.list_rules:
+        for r in check.RULES.values():
+            sys.stdout.write(f"{r.code}  {r.severity.value:<7}  {r.title}\n")
+        return EXIT_OK
+    if not args.paths:
+        parser.error("no files or directories to check (use - for standard input)")
+    if "-" in args.paths and not args.from_:
+        parser.error("reading standard input (-) needs --from FORMAT")
+    if args.from_:
+        from . import registry
+        from .errors import UnknownFormatError
+
+        if args.from_.lower() != "cff":
+            try:
+                registry.get(args.from_)
+            except UnknownFormatError as exc:
+                parser.error(str(exc))
+    try:
+        config = check.config.load_config_file(args.config) if args.config else check.load_config()
+    except (check.ConfigError, OSError) as exc:
+        sys.stderr.write(f"pubconv: error: configuration: {exc}\n")
+        return EXIT_USAGE
+    config = config.with_cli(
+        [c for group in args.select for c in group] or None, [c for group in args.ignore for c in group]
+    )
+    stdin = sys.stdin.buffer.read() if "-" in args.paths else None
+    report = check.check_paths(args.paths, fmt=args.from_, config=config, stdin=stdin, encoding=args.encoding)
+    from .errors import Severity
+
+    shown = [d for d in report.findings if not args.quiet or d.severity is Severity.ERROR]
+    try:
+        check.render(shown, args.output_format, sys.stdout, files=len(report.files), quiet=args.quiet)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    if report.unreadable:
+        return EXIT_USAGE
+    if any(d.severity is Severity.ERROR for d in report.findings):
+        return EXIT_FINDINGS
+    if args.strict and any(d.severity is not Severity.INFO for d in report.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
 
 
 # --------------------------------------------------------------------------- fmt

@@ -101,6 +101,25 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC520": (Severity.ERROR, "citeproc-py could not format a reference; it was left out"),
     "PC521": (Severity.WARNING, "citeproc-py warning while formatting references"),
     "PC650": (Severity.WARNING, "BibLaTeX date is not EDTF level 1; kept as a literal date"),
+    # check-only rules (7xx): `pubconv check`, see pubconv.check.rules
+    "PC700": (Severity.ERROR, "malformed DOI"),
+    "PC701": (Severity.ERROR, "invalid ISBN (format or checksum)"),
+    "PC702": (Severity.ERROR, "invalid ISSN (format or checksum)"),
+    "PC703": (Severity.ERROR, "malformed arXiv identifier"),
+    "PC704": (Severity.WARNING, "malformed URL"),
+    "PC705": (Severity.ERROR, "invalid ORCID (format or checksum)"),
+    "PC706": (Severity.ERROR, "impossible or malformed date"),
+    "PC707": (Severity.ERROR, "page range runs backwards"),
+    "PC708": (Severity.WARNING, "BibTeX page range with a single hyphen"),
+    "PC709": (Severity.ERROR, "mojibake: UTF-8 text decoded as Latin-1/Windows-1252"),
+    "PC710": (Severity.WARNING, "unescaped LaTeX special character in a BibTeX value"),
+    "PC711": (Severity.WARNING, "title word whose case styles would change is not brace-protected"),
+    "PC720": (Severity.WARNING, "duplicate record (same DOI, arXiv id, or title + year + first author)"),
+    "PC721": (Severity.WARNING, "citation key also defined in another checked file"),
+    "PC730": (Severity.ERROR, "CSL-JSON item fails the CSL-JSON schema"),
+    "PC740": (Severity.ERROR, "JATS document fails the JATS DTD"),
+    "PC790": (Severity.ERROR, "file cannot be read or its format cannot be detected"),
+    "PC791": (Severity.WARNING, "suppression comment names an unknown rule"),
 }
 
 

@@ -1,0 +1,462 @@
+"""Syntax-level rules for .bib files (BibTeX and BibLaTeX), on the tokenizer's blocks.
+
+The reader already reports syntax errors, duplicate keys and fields, undefined
+macros and dangling crossrefs (PC1xx, PC2xx); this module adds what needs the
+source text: field values checked where they are written (identifiers, dates,
+pages, mojibake, unescaped specials, case protection), required fields per entry
+type, and ``@comment{pubconv: ignore ...}`` suppressions. Every finding points at
+the field's (or the offending character's) ``line:col``.
+
+.. versionadded:: 0.2
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Final
+
+from .. import latex
+from ..errors import Diagnostic
+from ..formats._bibtex import tables as T
+from ..formats._bibtex.tokenizer import Block, LineIndex, tokenize
+from . import validators as V
+
+__all__ = ["BibScan", "Suppression", "scan"]
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Codes (or prefixes) ignored on lines ``first..last`` (``last`` None: the whole file)."""
+
+    codes: tuple[str, ...]
+    """Empty: every code."""
+    first: int = 1
+    last: int | None = None
+
+    def covers(self, code: str, line: int | None) -> bool:
+        if self.codes and not any(code.startswith(c) for c in self.codes):
+            return False
+        if self.last is None:
+            return True
+        return line is not None and self.first <= line <= self.last
+
+
+@dataclass(slots=True)
+class BibScan:
+    """What :func:`scan` found in one .bib text."""
+
+    findings: list[Diagnostic] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    own_fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    """Lower-cased key -> names of the fields the entry itself has (not inherited)."""
+
+
+# ----------------------------------------------------------------------------- required fields
+
+_ALT: Final[dict[str, tuple[str, ...]]] = {
+    "journal": ("journal", "journaltitle"),
+    "year": ("year", "date"),
+    "school": ("school", "institution"),
+    "institution": ("institution", "school"),
+    "author": ("author",),
+    "author|editor": ("author", "editor"),
+    "chapter|pages": ("chapter", "pages"),
+    "url|doi|eprint": ("url", "doi", "eprint"),
+}
+
+#: entry type -> required field groups (BibTeX: plain.bst; BibLaTeX: manual section 2.1.1)
+REQUIRED_BIBTEX: Final[dict[str, tuple[str, ...]]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author|editor", "title", "publisher", "year"),
+    "booklet": ("title",),
+    "inbook": ("author|editor", "title", "chapter|pages", "publisher", "year"),
+    "incollection": ("author", "title", "booktitle", "publisher", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "conference": ("author", "title", "booktitle", "year"),
+    "manual": ("title",),
+    "mastersthesis": ("author", "title", "school", "year"),
+    "phdthesis": ("author", "title", "school", "year"),
+    "proceedings": ("title", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "unpublished": ("author", "title", "note"),
+}
+REQUIRED_BIBLATEX: Final[dict[str, tuple[str, ...]]] = {
+    "article": ("author", "title", "journal", "year"),
+    "book": ("author", "title", "year"),
+    "mvbook": ("author", "title", "year"),
+    "inbook": ("author", "title", "booktitle", "year"),
+    "bookinbook": ("author", "title", "year"),
+    "suppbook": ("author", "title", "booktitle", "year"),
+    "booklet": ("author|editor", "title", "year"),
+    "collection": ("editor", "title", "year"),
+    "mvcollection": ("editor", "title", "year"),
+    "incollection": ("author", "title", "booktitle", "year"),
+    "suppcollection": ("author", "title", "booktitle", "year"),
+    "dataset": ("author|editor", "title", "year"),
+    "manual": ("author|editor", "title", "year"),
+    "misc": ("author|editor", "title", "year"),
+    "software": ("author|editor", "title", "year"),
+    "online": ("author|editor", "title", "year", "url|doi|eprint"),
+    "patent": ("author", "title", "number", "year"),
+    "periodical": ("editor", "title", "year"),
+    "proceedings": ("title", "year"),
+    "mvproceedings": ("title", "year"),
+    "inproceedings": ("author", "title", "booktitle", "year"),
+    "reference": ("editor", "title", "year"),
+    "mvreference": ("editor", "title", "year"),
+    "inreference": ("author", "title", "booktitle", "year"),
+    "report": ("author", "title", "institution", "year"),
+    "techreport": ("author", "title", "institution", "year"),
+    "thesis": ("author", "title", "institution", "year"),
+    "phdthesis": ("author", "title", "institution", "year"),
+    "mastersthesis": ("author", "title", "institution", "year"),
+    "unpublished": ("author", "title", "year"),
+}
+
+# ----------------------------------------------------------------------------- field classes
+
+#: fields whose value is not LaTeX text: no special-character or case rules
+_NOT_TEXT: Final = T.VERBATIM | frozenset(
+    {
+        "keywords",
+        "keyword",
+        "file",
+        "key",
+        "ids",
+        "xdata",
+        "related",
+        "entryset",
+        "options",
+        "label",
+        "shorthand",
+        "sortkey",
+        "presort",
+        "langid",
+        "hyphenation",
+        "pagination",
+        "bookpagination",
+        "url",
+        "howpublished-url",
+        "eid",
+        "mrclass",
+        "zmclass",
+        "acknowledgement",
+        "remark",
+        "citeulike",
+        "orcid",
+        "orcid-numbers",
+        "researcherid",
+        "researcherid-numbers",
+        "unique-id",
+        "timestamp",
+        "note-url",
+        "library",
+        "oclc",
+        "lccn",
+        "isrn",
+        "ismn",
+        "iswc",
+        "eprinttype",
+        "archiveprefix",
+    }
+)
+_DATE_FIELDS: Final = frozenset({"date", "urldate", "eventdate", "origdate"})
+_PAGE_FIELDS: Final = frozenset({"pages"})
+
+_SUPPRESS: Final = re.compile(r"\s*pubconv:\s*(ignore-file|ignore)\b([^}]*)", re.I)
+_CODE_LIST: Final = re.compile(r"[A-Za-z]+[0-9]*")
+_ORCID_IN: Final = re.compile(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[0-9Xx]")
+
+# special characters: a backslash escape, a verbatim command, math delimiters, or a bare special
+_SPECIAL_SCAN: Final = re.compile(
+    r"\\(?:url|path|nolinkurl|href|verb|detokenize)(?![A-Za-z])|\\[A-Za-z@]+|\\.|\$\$?|\\[()\[\]]|[&%#_{}]"
+)
+_WORD: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+_CASE_SCAN: Final = re.compile(r"\\[A-Za-z@]+\*?|\\.|\$|[{}]")
+
+
+def _value_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Content span of a single braced or quoted value in ``text[start:end]`` (``= {...}``)."""
+    eq = text.find("=", start, end)
+    if eq < 0:
+        return None
+    i = eq + 1
+    while i < end and text[i] in " \t\r\n":
+        i += 1
+    if i >= end or text[i] not in '{"':
+        return None
+    j = end - 1
+    while j > i and text[j] in " \t\r\n":
+        j -= 1
+    if text[j] != ("}" if text[i] == "{" else '"') or j <= i:
+        return None
+    return i + 1, j
+
+
+def _skip_group(value: str, pos: int) -> int:
+    """From ``pos`` (at or before a ``{``), the offset after the matching ``}`` (or a ``\\verb`` body)."""
+    while pos < len(value) and value[pos] in " \t\n":
+        pos += 1
+    if pos >= len(value):
+        return pos
+    if value[pos] != "{":
+        # \verb|...| style: the delimiter is the next character
+        close = value.find(value[pos], pos + 1)
+        return len(value) if close < 0 else close + 1
+    depth = 0
+    for i in range(pos, len(value)):
+        if value[i] == "{":
+            depth += 1
+        elif value[i] == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(value)
+
+
+def special_chars(value: str) -> Iterator[tuple[str, int]]:
+    """Unescaped ``&``, ``%``, ``#``, ``_`` outside math and verbatim commands: (char, offset)."""
+    math: str | None = None
+    pos = 0
+    n = len(value)
+    while pos < n:
+        m = _SPECIAL_SCAN.search(value, pos)
+        if m is None:
+            return
+        tok = m.group()
+        pos = m.end()
+        if math is not None:
+            if tok == math or (math == "\\(" and tok == "\\)") or (math == "\\[" and tok == "\\]"):
+                math = None
+            continue
+        if tok in ("$", "$$", "\\(", "\\["):
+            math = tok
+            continue
+        if tok in ("\\url", "\\path", "\\nolinkurl", "\\verb", "\\detokenize"):
+            pos = _skip_group(value, pos)
+            continue
+        if tok == "\\href":
+            pos = _skip_group(value, pos)  # the URL argument; the text argument is checked
+            continue
+        if tok in "&%#_" and len(tok) == 1:
+            yield tok, m.start()
+
+
+def unprotected_words(value: str) -> list[tuple[str, int]]:
+    """Words at brace depth 0 (outside math) whose case a style would change: ``DNA``, ``TeX``, ``iPhone``."""
+    out: list[tuple[str, int]] = []
+    depth = 0
+    in_math = False
+    seg_start = 0
+
+    def words(a: int, b: int) -> None:
+        for w in _WORD.finditer(value, a, b):
+            word = w.group()
+            upper = sum(1 for c in word if c.isupper())
+            if upper >= 2 or (upper and word[0].islower()):
+                out.append((word, w.start()))
+
+    for m in _CASE_SCAN.finditer(value):
+        tok = m.group()
+        if depth == 0 and not in_math:
+            words(seg_start, m.start())
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth = max(depth - 1, 0)
+        elif tok == "$":
+            in_math = not in_math
+        seg_start = m.end()
+    if depth == 0 and not in_math:
+        words(seg_start, len(value))
+    return out
+
+
+# ----------------------------------------------------------------------------- the scan
+
+
+def _parse_codes(text: str) -> tuple[str, ...]:
+    return tuple(c.upper() for c in _CODE_LIST.findall(text))
+
+
+def scan(
+    text: str,
+    source: str,
+    dialect: str = "bibtex",
+    *,
+    known_code: Callable[[str], bool] = lambda c: True,
+) -> BibScan:
+    """Field- and entry-level findings of one .bib text (reader diagnostics not included)."""
+    lines = LineIndex(text, source)
+    out = BibScan()
+    findings = out.findings
+    required = REQUIRED_BIBLATEX if dialect == "biblatex" else REQUIRED_BIBTEX
+    pending: tuple[str, ...] | None = None
+    entries: list[Block] = []
+    fieldsets: dict[str, set[str]] = {}
+    for block in tokenize(text, lines, [], spans=True):
+        if block.kind == "comment":
+            m = _SUPPRESS.match(block.text)
+            if m is not None:
+                codes = _parse_codes(m.group(2))
+                for c in codes:
+                    if not known_code(c):
+                        findings.append(
+                            Diagnostic.make(
+                                "PC791",
+                                f"suppression names unknown rule {c!r}; see pubconv check --list-rules",
+                                lines.position(block.offset),
+                            )
+                        )
+                if m.group(1).lower() == "ignore-file":
+                    out.suppressions.append(Suppression(codes))
+                else:
+                    pending = codes
+            continue
+        if block.kind != "entry":
+            continue
+        if pending is not None:
+            first = lines.position(block.offset).line or 1
+            last = lines.position(max(block.end - 1, block.offset)).line or first
+            out.suppressions.append(Suppression(pending, first, last))
+            pending = None
+        entries.append(block)
+        names = set((block.entry or {}).keys())
+        if block.key:
+            low = block.key.lower()
+            out.own_fields.setdefault(low, frozenset(names))
+            fieldsets.setdefault(low, names)
+        _check_fields(text, block, lines, dialect, findings)
+    for block in entries:
+        _check_required(block, fieldsets, required, lines, findings)
+    return out
+
+
+def _check_required(
+    block: Block,
+    fieldsets: dict[str, set[str]],
+    required: dict[str, tuple[str, ...]],
+    lines: LineIndex,
+    findings: list[Diagnostic],
+) -> None:
+    groups = required.get(block.type)
+    if not groups:
+        return
+    have = set((block.entry or {}).keys())
+    if "xdata" in have:
+        return  # BibLaTeX xdata inheritance: not resolved here
+    ref = (block.entry or {}).get("crossref")
+    if ref is not None:
+        parent = fieldsets.get(ref[0].strip().lower())
+        if parent is not None:
+            have |= parent
+            if "title" in parent:
+                have.add("booktitle")
+    missing = []
+    for group in groups:
+        alts = _ALT.get(group, (group,))
+        if not any(a in have for a in alts):
+            missing.append(group.replace("|", " or "))
+    if missing:
+        what = ", ".join(missing)
+        findings.append(
+            Diagnostic.make(
+                "PC210",
+                f"@{block.type} entry lacks required field{'s' if len(missing) > 1 else ''} {what}; add "
+                f"{'them' if len(missing) > 1 else 'it'} or use an entry type that does not need "
+                f"{'them' if len(missing) > 1 else 'it'}",
+                lines.position(block.offset),
+                key=block.key or None,
+            )
+        )
+
+
+def _check_fields(
+    text: str, block: Block, lines: LineIndex, dialect: str, findings: list[Diagnostic]
+) -> None:
+    entry = block.entry or {}
+    key = block.key or None
+    seen: set[str] = set()
+    archive = (entry.get("archiveprefix") or entry.get("eprinttype") or ("", (), 0))[0].strip().lower()
+
+    def add(code: str, message: str, offset: int) -> None:
+        findings.append(Diagnostic.make(code, message, lines.position(offset), key=key))
+
+    for name, start, end in block.spans or ():
+        if name in seen:
+            continue  # a duplicate field (PC201 from the reader); its value is not used
+        seen.add(name)
+        span = _value_span(text, start, end)
+        if span is None:
+            continue  # a macro or a concatenation
+        a, b = span
+        value = text[a:b]
+        problems: list[V.Problem] = []
+        if name == "doi":
+            problems = V.doi_problems(latex.decode_verbatim(value))
+        elif name == "url":
+            problems = V.url_problems(latex.decode_verbatim(value))
+        elif name == "isbn":
+            problems = V.isbn_problems(value)
+        elif name in ("issn", "issn-l"):
+            problems = V.issn_problems(value)
+        elif name == "eprint" and archive in ("arxiv", ""):
+            if archive == "arxiv" or re.fullmatch(r"\s*(?:arXiv:)?\d{4}\.\d{4,5}(?:v\d+)?\s*", value, re.I):
+                problems = V.arxiv_problems(value)
+        elif name in ("orcid", "orcid-numbers"):
+            problems = [
+                V.Problem(
+                    "PC705",
+                    f"ORCID {m.group()!r} fails its check digit; copy it again from orcid.org",
+                    m.start(),
+                )
+                for m in _ORCID_IN.finditer(value)
+                if V.orcid_problems(m.group())
+            ]
+        elif name in _DATE_FIELDS:
+            problems = V.date_problems(value)
+        elif name in _PAGE_FIELDS:
+            problems = V.page_problems(value, double_hyphen=dialect == "bibtex")
+        if name == "day" and "month" in entry and "year" in entry:
+            problems = _day_problems(value, entry)
+        for p in problems:
+            add(p.code, f"{name}: {p.message}", a + p.offset)
+        if max(value, default="") >= "\u00c2":
+            for p in V.mojibake_problems(value):
+                add(p.code, f"{name}: {p.message}", a + p.offset)
+        if name in _NOT_TEXT or name.endswith("url"):
+            continue
+        reported: set[str] = set()
+        for ch, off in special_chars(value):
+            if ch in reported:
+                continue
+            reported.add(ch)
+            add("PC710", f"{name}: unescaped {ch!r} breaks LaTeX; write \\{ch}", a + off)
+        if name == "title":
+            words = unprotected_words(value)
+            if words:
+                shown = ", ".join(w for w, _ in words[:5]) + (", ..." if len(words) > 5 else "")
+                add(
+                    "PC711",
+                    f"title: {shown} would change case in styles that recase titles; brace-protect "
+                    f"{'them' if len(words) > 1 else 'it'} ({{{words[0][0]}}})",
+                    a + words[0][1],
+                )
+
+
+def _day_problems(
+    value: str, entry: dict[str, tuple[str, tuple[tuple[str, str], ...], int]]
+) -> list[V.Problem]:
+    day_text = value.strip()
+    year_text = entry["year"][0].strip()
+    month_raw = entry["month"]
+    month_text = month_raw[0].strip().lower() or (month_raw[1][0][1] if month_raw[1] else "")
+    if not (day_text.isdigit() and year_text.isdigit()):
+        return []
+    month = int(month_text) if month_text.isdigit() else T.MONTHS.get(month_text.rstrip("."))
+    if month is None or not 1 <= month <= 12:
+        return []
+    iso = f"{int(year_text):04d}-{month:02d}-{int(day_text):02d}"
+    return [V.Problem(p.code, p.message, 0) for p in V.date_problems(iso)]
