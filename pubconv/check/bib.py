@@ -12,8 +12,9 @@ the field's (or the offending character's) ``line:col``.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -118,54 +119,37 @@ REQUIRED_BIBLATEX: Final[dict[str, tuple[str, ...]]] = {
 # ----------------------------------------------------------------------------- field classes
 
 #: fields whose value is not LaTeX text: no special-character or case rules
-_NOT_TEXT: Final = T.VERBATIM | frozenset(
-    {
-        "keywords",
-        "keyword",
-        "file",
-        "key",
-        "ids",
-        "xdata",
-        "related",
-        "entryset",
-        "options",
-        "label",
-        "shorthand",
-        "sortkey",
-        "presort",
-        "langid",
-        "hyphenation",
-        "pagination",
-        "bookpagination",
-        "url",
-        "howpublished-url",
-        "eid",
-        "mrclass",
-        "zmclass",
-        "acknowledgement",
-        "remark",
-        "citeulike",
-        "orcid",
-        "orcid-numbers",
-        "researcherid",
-        "researcherid-numbers",
-        "unique-id",
-        "timestamp",
-        "note-url",
-        "library",
-        "oclc",
-        "lccn",
-        "isrn",
-        "ismn",
-        "iswc",
-        "eprinttype",
-        "archiveprefix",
-    }
-)
+# fmt: off
+_NOT_TEXT: Final = T.VERBATIM | frozenset({
+    "keywords", "keyword", "file", "key", "ids", "xdata", "related", "entryset", "options", "label",
+    "shorthand", "sortkey", "presort", "langid", "hyphenation", "pagination", "bookpagination",
+    "url", "eid", "mrclass", "zmclass", "remark", "citeulike", "orcid", "orcid-numbers",
+    "researcherid", "researcherid-numbers", "unique-id", "timestamp", "library", "oclc", "lccn",
+    "isrn", "ismn", "iswc", "eprinttype", "archiveprefix", "sorttitle", "sortname", "sortshorthand",
+    "sortyear", "indexsorttitle",
+})
+# fmt: on
 _DATE_FIELDS: Final = frozenset({"date", "urldate", "eventdate", "origdate"})
 _PAGE_FIELDS: Final = frozenset({"pages"})
+_ANY_SPECIAL: Final = re.compile(r"[&%#_]")
+_WS: Final = re.compile(r"[ \t\r\n]*")
+_ID_FIELDS: Final = frozenset({"doi", "isbn", "issn", "issn-l", "eprint"})
+_ISOISH: Final = re.compile(r"\s*\d{4}(?:-|\s*$)")
+_URL_SEP: Final = re.compile(r"[^\s;]+")
 
-_SUPPRESS: Final = re.compile(r"\s*pubconv:\s*(ignore-file|ignore)\b([^}]*)", re.I)
+
+def _url_list_problems(value: str) -> list[V.Problem]:
+    """BibTeX ``url`` fields in the wild hold several URLs separated by ``;`` or spaces: check each."""
+    out: list[V.Problem] = []
+    for m in _URL_SEP.finditer(value):
+        piece = latex.decode_verbatim(m.group())
+        out.extend(V.Problem(p.code, p.message, m.start() + p.offset) for p in V.url_problems(piece))
+    return out
+
+
+_SUPPRESS: Final = re.compile(
+    r"@[ \t]*comment[ \t]*[{(][ \t]*pubconv:[ \t]*(ignore-file|ignore)\b([^})\n]*)", re.I
+)
 _CODE_LIST: Final = re.compile(r"[A-Za-z]+[0-9]*")
 _ORCID_IN: Final = re.compile(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[0-9Xx]")
 
@@ -175,24 +159,6 @@ _SPECIAL_SCAN: Final = re.compile(
 )
 _WORD: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 _CASE_SCAN: Final = re.compile(r"\\[A-Za-z@]+\*?|\\.|\$|[{}]")
-
-
-def _value_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """Content span of a single braced or quoted value in ``text[start:end]`` (``= {...}``)."""
-    eq = text.find("=", start, end)
-    if eq < 0:
-        return None
-    i = eq + 1
-    while i < end and text[i] in " \t\r\n":
-        i += 1
-    if i >= end or text[i] not in '{"':
-        return None
-    j = end - 1
-    while j > i and text[j] in " \t\r\n":
-        j -= 1
-    if text[j] != ("}" if text[i] == "{" else '"') or j <= i:
-        return None
-    return i + 1, j
 
 
 def _skip_group(value: str, pos: int) -> int:
@@ -286,52 +252,61 @@ def scan(
     source: str,
     dialect: str = "bibtex",
     *,
+    blocks: Iterable[Block] | None = None,
     known_code: Callable[[str], bool] = lambda c: True,
 ) -> BibScan:
-    """Field- and entry-level findings of one .bib text (reader diagnostics not included)."""
+    """Field- and entry-level findings of one .bib text (reader diagnostics not included).
+
+    ``blocks`` are the entry blocks the reader already tokenized (so the text is
+    tokenized once); without them the text is tokenized here."""
     lines = LineIndex(text, source)
     out = BibScan()
     findings = out.findings
     required = REQUIRED_BIBLATEX if dialect == "biblatex" else REQUIRED_BIBTEX
-    pending: tuple[str, ...] | None = None
-    entries: list[Block] = []
+    if blocks is None:
+        blocks = [b for b in tokenize(text, lines, []) if b.kind == "entry"]
+    entries = list(blocks)
     fieldsets: dict[str, set[str]] = {}
-    for block in tokenize(text, lines, [], spans=True):
-        if block.kind == "comment":
-            m = _SUPPRESS.match(block.text)
-            if m is not None:
-                codes = _parse_codes(m.group(2))
-                for c in codes:
-                    if not known_code(c):
-                        findings.append(
-                            Diagnostic.make(
-                                "PC791",
-                                f"suppression names unknown rule {c!r}; see pubconv check --list-rules",
-                                lines.position(block.offset),
-                            )
-                        )
-                if m.group(1).lower() == "ignore-file":
-                    out.suppressions.append(Suppression(codes))
-                else:
-                    pending = codes
-            continue
-        if block.kind != "entry":
-            continue
-        if pending is not None:
-            first = lines.position(block.offset).line or 1
-            last = lines.position(max(block.end - 1, block.offset)).line or first
-            out.suppressions.append(Suppression(pending, first, last))
-            pending = None
-        entries.append(block)
+    mojibake = V.has_mojibake(text)
+    for block in entries:
         names = set((block.entry or {}).keys())
         if block.key:
             low = block.key.lower()
             out.own_fields.setdefault(low, frozenset(names))
             fieldsets.setdefault(low, names)
-        _check_fields(text, block, lines, dialect, findings)
+        _check_fields(text, block, lines, dialect, findings, mojibake)
     for block in entries:
         _check_required(block, fieldsets, required, lines, findings)
+    _suppressions(text, entries, lines, out, known_code)
     return out
+
+
+def _suppressions(
+    text: str, entries: list[Block], lines: LineIndex, out: BibScan, known_code: Callable[[str], bool]
+) -> None:
+    if "pubconv:" not in text:
+        return
+    starts = [b.offset for b in entries]
+    for m in _SUPPRESS.finditer(text):
+        codes = _parse_codes(m.group(2))
+        for c in codes:
+            if not known_code(c):
+                out.findings.append(
+                    Diagnostic.make(
+                        "PC791",
+                        f"suppression names unknown rule {c!r}; see pubconv check --list-rules",
+                        lines.position(m.start(1)),
+                    )
+                )
+        if m.group(1).lower() == "ignore-file":
+            out.suppressions.append(Suppression(codes))
+            continue
+        i = bisect.bisect_right(starts, m.start())
+        if i < len(entries):
+            block = entries[i]
+            first = lines.position(block.offset).line or 1
+            last = lines.position(max(block.end - 1, block.offset)).line or first
+            out.suppressions.append(Suppression(codes, first, last))
 
 
 def _check_required(
@@ -373,31 +348,36 @@ def _check_required(
         )
 
 
+def _value_start(text: str, field_offset: int) -> int:
+    """Offset of the first character inside the braces/quotes of the field starting at ``field_offset``."""
+    eq = text.find("=", field_offset)
+    m = _WS.match(text, eq + 1)
+    pos = m.end() if m else eq + 1
+    return pos + 1 if text[pos : pos + 1] in ("{", '"') else pos
+
+
 def _check_fields(
-    text: str, block: Block, lines: LineIndex, dialect: str, findings: list[Diagnostic]
+    text: str, block: Block, lines: LineIndex, dialect: str, findings: list[Diagnostic], mojibake: bool
 ) -> None:
     entry = block.entry or {}
     key = block.key or None
-    seen: set[str] = set()
     archive = (entry.get("archiveprefix") or entry.get("eprinttype") or ("", (), 0))[0].strip().lower()
+    unevaluated = block.unevaluated or ()
 
-    def add(code: str, message: str, offset: int) -> None:
-        findings.append(Diagnostic.make(code, message, lines.position(offset), key=key))
+    def add(code: str, message: str, field_offset: int, at: int) -> None:
+        position = lines.position(_value_start(text, field_offset) + at)
+        findings.append(Diagnostic.make(code, message, position, key=key))
 
-    for name, start, end in block.spans or ():
-        if name in seen:
-            continue  # a duplicate field (PC201 from the reader); its value is not used
-        seen.add(name)
-        span = _value_span(text, start, end)
-        if span is None:
+    for name, (value, _parts, offset) in entry.items():
+        if name in unevaluated:
             continue  # a macro or a concatenation
-        a, b = span
-        value = text[a:b]
         problems: list[V.Problem] = []
+        if not value.strip() or (name in _ID_FIELDS and not any(c.isdigit() for c in value)):
+            continue  # empty, or a placeholder such as "????"
         if name == "doi":
             problems = V.doi_problems(latex.decode_verbatim(value))
         elif name == "url":
-            problems = V.url_problems(latex.decode_verbatim(value))
+            problems = _url_list_problems(value)
         elif name == "isbn":
             problems = V.isbn_problems(value)
         elif name in ("issn", "issn-l"):
@@ -415,25 +395,26 @@ def _check_fields(
                 for m in _ORCID_IN.finditer(value)
                 if V.orcid_problems(m.group())
             ]
-        elif name in _DATE_FIELDS:
+        elif name in _DATE_FIELDS and (dialect == "biblatex" or _ISOISH.match(value)):
             problems = V.date_problems(value)
         elif name in _PAGE_FIELDS:
             problems = V.page_problems(value, double_hyphen=dialect == "bibtex")
         if name == "day" and "month" in entry and "year" in entry:
             problems = _day_problems(value, entry)
         for p in problems:
-            add(p.code, f"{name}: {p.message}", a + p.offset)
-        if max(value, default="") >= "\u00c2":
+            add(p.code, f"{name}: {p.message}", offset, p.offset)
+        if mojibake:
             for p in V.mojibake_problems(value):
-                add(p.code, f"{name}: {p.message}", a + p.offset)
+                add(p.code, f"{name}: {p.message}", offset, p.offset)
         if name in _NOT_TEXT or name.endswith("url"):
             continue
-        reported: set[str] = set()
-        for ch, off in special_chars(value):
-            if ch in reported:
-                continue
-            reported.add(ch)
-            add("PC710", f"{name}: unescaped {ch!r} breaks LaTeX; write \\{ch}", a + off)
+        if _ANY_SPECIAL.search(value) is not None:
+            reported: set[str] = set()
+            for ch, off in special_chars(value):
+                if ch in reported:
+                    continue
+                reported.add(ch)
+                add("PC710", f"{name}: unescaped {ch!r} breaks LaTeX; write \\{ch}", offset, off)
         if name == "title":
             words = unprotected_words(value)
             if words:
@@ -442,7 +423,8 @@ def _check_fields(
                     "PC711",
                     f"title: {shown} would change case in styles that recase titles; brace-protect "
                     f"{'them' if len(words) > 1 else 'it'} ({{{words[0][0]}}})",
-                    a + words[0][1],
+                    offset,
+                    words[0][1],
                 )
 
 

@@ -223,7 +223,10 @@ def _detect(text: str, source: str, fmt: str | None) -> str:
     if low.endswith(".cff"):
         return "cff"
     name = source if not source.startswith("<") else None
-    return registry.detect(text[: registry.SNIFF_CHARS], name).name
+    found = registry.detect(text[: registry.SNIFF_CHARS], name).name
+    if found == "bibtex" and len(text) > registry.SNIFF_CHARS and registry.get("biblatex").module.sniff(text):
+        return "biblatex"  # BibLaTeX-only fields after the sniffed head
+    return found
 
 
 def _check_one(text: str, source: str, fmt: str | None) -> _FileResult:
@@ -259,8 +262,9 @@ def _check_generic(text: str, source: str, name: str) -> _FileResult:
 def _check_bib(text: str, source: str, name: str) -> _FileResult:
     from . import bib
 
-    papers, findings = _read(name, text, source)
-    scan = bib.scan(text, source, name, known_code=_known_code)
+    papers, diags, blocks = _read_bib(name, text, source)
+    findings = _reader_findings(diags)
+    scan = bib.scan(text, source, name, blocks=blocks, known_code=_known_code)
     findings.extend(scan.findings)
     own = scan.own_fields
     records = []
@@ -276,6 +280,35 @@ def _check_bib(text: str, source: str, name: str) -> _FileResult:
         records.append(_record(paper))
     keys = [(p.key, p.origin) for p in papers if p.key]
     return _FileResult(findings, records, keys, scan.suppressions)
+
+
+def _read_bib(name: str, text: str, source: str) -> tuple[list[Paper], list[Diagnostic], list[Any]]:
+    """Read a .bib text with the format's reader, keeping the entry blocks it tokenized.
+
+    The check rules need the blocks (field offsets) and the reader's papers and
+    diagnostics; recording the blocks as the reader goes saves a second tokenization
+    (on a 4 MB file the tokenizer is a third of the run time)."""
+    from ..formats import biblatex, bibtex
+
+    base: Any = biblatex._Reader if name == "biblatex" else bibtex._Reader
+    recorded: list[Any] = []
+
+    class Recording(base):  # type: ignore[misc]
+        def blocks(self, text: str, lines: Any, diags: list[Diagnostic]) -> Iterator[tuple[Any, Any]]:
+            for block, fields in super().blocks(text, lines, diags):
+                recorded.append(block)
+                yield block, fields
+
+    reader = Recording(source)
+    papers: list[Paper] = []
+    diags: list[Diagnostic] = []
+    with bibtex._gc_paused():
+        for item in bibtex._iter([(text, 0)], source, reader, stream=False):
+            if isinstance(item, Paper):
+                papers.append(item)
+            else:
+                diags.append(item)
+    return papers, diags, recorded
 
 
 def _known_code(code: str) -> bool:
@@ -667,6 +700,7 @@ def _jats_dtd_findings(text: str, source: str) -> list[Diagnostic]:
             )
             break
         msg = re.sub(r"\s+", " ", entry.message)
+        msg = re.sub(r"expecting \(([^()]{160})[^()]*\)", r"expecting (\1 ...)", msg)
         out.append(
             Diagnostic.make(
                 "PC740",

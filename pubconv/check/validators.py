@@ -23,6 +23,7 @@ __all__ = [
     "arxiv_problems",
     "date_problems",
     "doi_problems",
+    "has_mojibake",
     "isbn_checksum_ok",
     "isbn_problems",
     "issn_checksum_ok",
@@ -396,6 +397,15 @@ def _undo(text: str) -> str | None:
         if fixed != text:
             return fixed
     return None
+
+
+def has_mojibake(text: str) -> bool:
+    """True when ``text`` may hold mojibake (a cheap whole-file pre-check for :func:`mojibake_problems`)."""
+    return (
+        any(_undo(m.group()) is not None for m in _MOJIBAKE.finditer(text))
+        if _MOJIBAKE.search(text)
+        else False
+    )
 
 
 def mojibake_problems(value: str) -> list[Problem]:
