@@ -132,9 +132,26 @@ class BibDocument:
     """``@comment`` block contents."""
 
 
+_SNIFF_ENTRY = re.compile(r"(?m)^[ \t]*@[A-Za-z]+[ \t]*[{(]")
+# a head made only of TeX comment lines and blank lines (every repetition ends at a newline)
+_SNIFF_COMMENTS = re.compile(r"(?:[ \t]*(?:%[^\n]*)?\n)*[ \t]*(?:%[^\n]*)?")
+_SNIFF_REFER = re.compile(r"(?m)^%[A-Za-z0-9] ")
+
+
 def sniff(head: str) -> bool:
-    """True when ``head`` has an ``@type{`` block at a line start."""
-    return re.search(r"(?m)^[ \t]*@[A-Za-z]+[ \t]*[{(]", head) is not None
+    """True when ``head`` has an ``@type{`` block at a line start, or is all TeX comments.
+
+    Curated bibliographies (the TeX User Group's, for one) open with a comment header
+    longer than the sniffed head; without this, detection would import and try every
+    other format before falling back to the ``.bib`` extension. refer-style ``%A`` tag
+    lines are not taken for TeX comments."""
+    if _SNIFF_ENTRY.search(head) is not None:
+        return True
+    return (
+        "%" in head
+        and _SNIFF_COMMENTS.fullmatch(head) is not None
+        and _SNIFF_REFER.search(head) is None
+    )
 
 
 # ---------------------------------------------------------------------------------------------
