@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .. import latex
-from ..errors import Diagnostic
+from ..errors import Diagnostic, Severity
 from ..formats._bibtex import tables as T
 from ..formats._bibtex.tokenizer import Block, LineIndex, tokenize
 from . import validators as V
@@ -364,9 +364,9 @@ def _check_fields(
     archive = (entry.get("archiveprefix") or entry.get("eprinttype") or ("", (), 0))[0].strip().lower()
     unevaluated = block.unevaluated or ()
 
-    def add(code: str, message: str, field_offset: int, at: int) -> None:
+    def add(code: str, message: str, field_offset: int, at: int, severity: Severity | None = None) -> None:
         position = lines.position(_value_start(text, field_offset) + at)
-        findings.append(Diagnostic.make(code, message, position, key=key))
+        findings.append(Diagnostic.make(code, message, position, key=key, severity=severity))
 
     for name, (value, _parts, offset) in entry.items():
         if name in unevaluated:
@@ -402,7 +402,7 @@ def _check_fields(
         if name == "day" and "month" in entry and "year" in entry:
             problems = _day_problems(value, entry)
         for p in problems:
-            add(p.code, f"{name}: {p.message}", offset, p.offset)
+            add(p.code, f"{name}: {p.message}", offset, p.offset, p.severity)
         if mojibake:
             for p in V.mojibake_problems(value):
                 add(p.code, f"{name}: {p.message}", offset, p.offset)

@@ -406,8 +406,8 @@ def _check_csl(text: str, source: str, name: str) -> _FileResult:
     if isinstance(data, list):
         for path, message in csl_schema_errors(data):
             p = pos(path)
-            if p.path in reported and not message.endswith("'type'"):
-                continue
+            if p.path in reported:
+                continue  # the reader said it already, with its own code
             findings.append(Diagnostic.make("PC730", f"{p.path}: {message}", p, key=key_at(path)))
     seen: dict[str, Position] = {}
     for i, item in enumerate(items):
@@ -433,7 +433,11 @@ def _check_csl(text: str, source: str, name: str) -> _FileResult:
             if isinstance(value, str):
                 for prob in check(value):
                     p = pos((i, var), 1 + prob.offset)
-                    findings.append(Diagnostic.make(prob.code, f"{var}: {prob.message}", p, key=key_at((i,))))
+                    findings.append(
+                        Diagnostic.make(
+                            prob.code, f"{var}: {prob.message}", p, key=key_at((i,)), severity=prob.severity
+                        )
+                    )
         for var in ("issued", "accessed", "original-date", "event-date", "submitted", "available-date"):
             date = item.get(var)
             if isinstance(date, dict) and isinstance(date.get("date-parts"), list):
@@ -518,6 +522,7 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
     papers, findings = _read(name, text, source)
     key: str | None = None
     pages: dict[str, tuple[str, int, int]] = {}
+    reader_dates = {d.position.line for d in findings if d.code == "PC220" and d.position is not None}
 
     def add(code: str, msg: str, line: int, col: int) -> None:
         findings.append(Diagnostic.make(code, msg, Position(source=source, line=line, column=col), key=key))
@@ -536,7 +541,8 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
         elif tag == "ER":
             sp, ep = pages.get("SP"), pages.get("EP")
             if sp and ep and sp[0].strip().isdigit() and ep[0].strip().isdigit():
-                for prob in V.page_problems(f"{sp[0].strip()}--{ep[0].strip()}", double_hyphen=False):
+                pair = f"{sp[0].strip()}--{ep[0].strip()}"
+                for prob in V.page_problems(pair, double_hyphen=False, abbreviated=False):
                     add(prob.code, f"SP/EP: {prob.message}", ep[1], ep[2])
             continue
         problems: list[V.Problem] = []
@@ -546,7 +552,7 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
             problems = V.url_problems(value)
         elif tag == "SN":
             problems = _sn_problems(value)
-        elif tag == "DA" or tag == "Y1" or tag == "PY":
+        elif tag in ("DA", "Y1", "PY") and number not in reader_dates:
             problems = _ris_date_problems(value)
         elif tag in ("SP", "EP"):
             pages[tag] = (value, number, col)

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
+from ..errors import Severity
+
 __all__ = [
     "Problem",
     "arxiv_problems",
@@ -43,6 +45,8 @@ class Problem:
     code: str
     message: str
     offset: int = 0
+    severity: Severity | None = None
+    """None: the rule's default severity."""
 
 
 # --------------------------------------------------------------------------- DOI
@@ -346,9 +350,9 @@ _RANGE: Final = re.compile(
 _ONE_HYPHEN: Final = re.compile(r"(?<=[0-9A-Za-z]) ?-(?!-) ?(?=[0-9A-Za-z])")
 
 
-def page_problems(value: str, *, double_hyphen: bool) -> list[Problem]:
-    """Backwards ranges (``45--12``; ``123--45`` is read as 123--145); with ``double_hyphen``
-    (BibTeX), ranges written with a single ``-``."""
+def page_problems(value: str, *, double_hyphen: bool, abbreviated: bool = True) -> list[Problem]:
+    """Backwards ranges (``45--12``: an error; ``123--45``, which may be an abbreviated 123--145,
+    a warning when ``abbreviated``); with ``double_hyphen`` (BibTeX), ranges written with a single ``-``."""
     problems: list[Problem] = []
     for piece_m in re.finditer(r"[^,;]+", value):
         piece = piece_m.group()
@@ -359,8 +363,19 @@ def page_problems(value: str, *, double_hyphen: bool) -> list[Problem]:
         if p2 and p1 != p2:
             continue
         first, last = int(a), int(b)
-        if last < first and len(b) < len(a):
-            last = int(a[: len(a) - len(b)] + b)  # abbreviated: 123--45 is 123--145
+        if last < first and len(b) < len(a) and abbreviated:
+            full = a[: len(a) - len(b)] + b
+            if int(full) >= first:  # 1234--56 may mean 1234--1256 (MEDLINE style): ask, do not fail
+                problems.append(
+                    Problem(
+                        "PC707",
+                        f"page range {piece.strip()!r} runs backwards unless abbreviated; write the full "
+                        f"range ({p1}{a}--{p1}{full})",
+                        piece_m.start() + m.start(2),
+                        Severity.WARNING,
+                    )
+                )
+                last = first
         if last < first:
             problems.append(
                 Problem(

@@ -1,0 +1,340 @@
+"""``pubconv check``: rule fixtures, rule table coverage, validators, config, output formats.
+
+Rule fixtures live in ``fixtures/check/<CODE>/``: each case is a file (or a directory
+of files, checked in one run) next to ``<case>.check.json``, the exact list of
+findings (code, line, column, key; ``file`` for directory cases) the check must
+report. A case whose list is empty is a passing case. Adding a case is adding files;
+``pytest tests/test_check.py --update-golden`` rewrites the lists for review.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from pubconv.check import RULES, Config, check_paths, check_text, render
+from pubconv.check import validators as V
+from pubconv.check.config import ConfigError, load_config
+from pubconv.check.engine import jats_dtd_path
+from pubconv.check.output import github_escape_data, github_escape_property, sarif_log
+from pubconv.errors import CODES, Severity
+
+from .paths import FIXTURES
+
+CHECK_FIXTURES = FIXTURES / "check"
+
+
+def _cases() -> list[Path]:
+    out = []
+    for rule_dir in sorted(p for p in CHECK_FIXTURES.iterdir() if p.is_dir()):
+        for item in sorted(rule_dir.iterdir()):
+            if item.name.endswith(".check.json"):
+                continue
+            out.append(item)
+    return out
+
+
+CASES = _cases()
+
+
+def _expected_path(case: Path) -> Path:
+    name = case.name if case.is_dir() else case.name.split(".")[0]
+    return case.parent / f"{name}.check.json"
+
+
+def _run(case: Path) -> list[dict[str, object]]:
+    report = check_paths([str(case)], config=Config())
+    out = []
+    for d in report.findings:
+        item: dict[str, object] = {
+            "code": d.code,
+            "line": d.position.line if d.position else None,
+            "column": d.position.column if d.position else None,
+            "key": d.key,
+        }
+        if case.is_dir() and d.position is not None:
+            item["file"] = Path(d.position.source).name
+        out.append(item)
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_rule_fixture(case: Path, update_golden: bool) -> None:
+    if case.parent.name == "PC740" and jats_dtd_path() is None:
+        pytest.skip("the JATS DTD comes with biopython (pubconv[jats]), not installed")
+    got = _run(case)
+    expected_file = _expected_path(case)
+    if update_golden:
+        expected_file.write_text(json.dumps(got, indent=1) + "\n", encoding="utf-8")
+    expected = json.loads(expected_file.read_text(encoding="utf-8"))
+    assert got == expected
+
+
+def test_every_case_has_expectations() -> None:
+    missing = [str(c) for c in CASES if not _expected_path(c).exists()]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_has_a_triggering_and_a_passing_fixture(code: str) -> None:
+    rule_dir = CHECK_FIXTURES / code
+    assert rule_dir.is_dir(), f"no fixtures/check/{code}/"
+    lists = [json.loads(p.read_text(encoding="utf-8")) for p in rule_dir.glob("*.check.json")]
+    assert any(any(f["code"] == code for f in found) for found in lists), f"{code}: no case triggers it"
+    assert any(found == [] for found in lists), f"{code}: no passing (clean) case"
+
+
+def test_rule_table_matches_codes() -> None:
+    for code, rule in RULES.items():
+        assert code in CODES
+        assert rule.severity is CODES[code][0]
+        assert rule.hint
+    assert all(code in RULES for code in CODES if code.startswith("PC7"))
+
+
+# ----------------------------------------------------------------------------- validators
+
+
+@pytest.mark.parametrize("isbn", ["0-306-40615-2", "978-0-306-40615-7", "0 8044 2957 X", "080442957x"])
+def test_isbn_valid(isbn: str) -> None:
+    assert V.isbn_problems(isbn) == []
+
+
+@pytest.mark.parametrize("isbn", ["0-306-40615-3", "978-0-306-40615-8", "12345678901", "ISBN 978-3-16"])
+def test_isbn_invalid(isbn: str) -> None:
+    assert [p.code for p in V.isbn_problems(isbn)] == ["PC701"]
+
+
+def test_issn_and_orcid_checksums() -> None:
+    assert V.issn_checksum_ok("03178471") and V.issn_checksum_ok("2050084X")
+    assert not V.issn_checksum_ok("03178472")
+    assert V.orcid_checksum_ok("000000021825009" + "7")
+    assert V.orcid_checksum_ok("000000021694233X")
+    assert not V.orcid_checksum_ok("0000000218250098")
+    assert V.orcid_problems("https://orcid.org/0000-0002-1694-233X") == []
+    assert [p.code for p in V.orcid_problems("0000-0002-1825")] == ["PC705"]
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("10.1000/xyz123", True),
+        ("https://doi.org/10.1000/xyz123", True),
+        ("doi:10.1002/(SICI)1097-0258(19980815/30)17:15/16<1661::AID-SIM968>3.0.CO;2-2", True),
+        ("10.1000", False),
+        ("10.10/x", False),
+        ("10.1000/a b", False),
+    ],
+)
+def test_doi(value: str, ok: bool) -> None:
+    assert (V.doi_problems(value) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2101.01234", True),
+        ("0704.0001v3", True),
+        ("arXiv:1412.6980", True),
+        ("hep-th/9901001v1", True),
+        ("math.AG/0601001", True),
+        ("2113.01234", False),
+        ("1501.1234", False),
+        ("1412.12345", False),
+        ("0612.0001", False),
+        ("hep-th/9913001", False),
+        ("not-an-id", False),
+    ],
+)
+def test_arxiv(value: str, ok: bool) -> None:
+    assert (V.arxiv_problems(value) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "codes"),
+    [
+        ("97--111", []),
+        ("1234--56", ["PC707:warning"]),
+        ("e1--e9", []),
+        ("S12--S15", []),
+        ("xii--xv", []),
+        ("110--97", ["PC707:warning"]),
+        ("297--111", ["PC707"]),
+        ("97-111", ["PC708"]),
+        ("45-12", ["PC707", "PC708"]),
+    ],
+)
+def test_pages(value: str, codes: list[str]) -> None:
+    got = [
+        p.code + (f":{p.severity}" if p.severity else "") for p in V.page_problems(value, double_hyphen=True)
+    ]
+    assert got == codes
+
+
+def test_pages_without_abbreviation_are_errors() -> None:
+    (problem,) = V.page_problems("110--97", double_hyphen=False, abbreviated=False)
+    assert problem.code == "PC707" and problem.severity is None
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("2020", True), ("2020-02-29", True), ("2020-21", True), ("2019-02-29", False), ("2020-13", False),
+     ("2020-04-31", False), ("2020/2021", True), ("2020-01-01/..", True), ("1/2/3", False)],
+)  # fmt: skip
+def test_dates(value: str, ok: bool) -> None:
+    assert (V.date_problems(value) == []) is ok
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("https://example.org/a?b=c", True), ("ftp://ftp.example.org/x", True), ("www.example.org", False),
+     ("http://", False), ("https://exa mple.org", False), ("htps//example.org", False)],
+)  # fmt: skip
+def test_urls(value: str, ok: bool) -> None:
+    assert (V.url_problems(value) == []) is ok
+
+
+def test_mojibake() -> None:
+    assert [p.message.split("'")[1] for p in V.mojibake_problems("Caf\u00c3\u00a9")] == ["\u00c3\u00a9"]
+    assert V.mojibake_problems("\u00e2\u20ac\u2122")
+    assert V.mojibake_problems("São Paulo, Ærø, Ã la carte") == []
+    assert not V.has_mojibake("Ångström and façade")
+
+
+# ----------------------------------------------------------------------------- .bib specifics
+
+
+def test_special_chars_skip_math_and_verbatim() -> None:
+    from pubconv.check.bib import special_chars, unprotected_words
+
+    assert list(special_chars(r"a \& b $x_1$ \url{a_b#c} \verb|%| 50\%")) == []
+    assert [c for c, _ in special_chars("R&D at 5% with a_b")] == ["&", "%", "_"]
+    assert [w for w, _ in unprotected_words(r"The {DNA} of \TeX{} and LaTeX in NASA's iPhone")] == [
+        "LaTeX",
+        "NASA",
+        "iPhone",
+    ]
+
+
+def test_check_text_positions_point_at_the_value() -> None:
+    text = (
+        "@article{k,\n  author = {A. B},\n  title = {T},\n  journal = {J},\n  year = {2020},\n"
+        "  issn = {1234-5678},\n}\n"
+    )
+    found = check_text(text, "x.bib", config=Config())
+    assert [(d.code, d.position.line, d.position.column) for d in found if d.position] == [("PC702", 6, 11)]
+
+
+def test_macro_and_concatenation_are_not_value_checked() -> None:
+    text = (
+        '@string{p = "45"}\n@article{k, author = {A. B}, title = {T}, journal = {J}, year = 2020,\n'
+        ' pages = p # "--12"}\n'
+    )
+    assert [d.code for d in check_text(text, "x.bib", config=Config())] == []
+
+
+# ----------------------------------------------------------------------------- configuration
+
+
+def test_config_select_ignore_severity_per_file(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.pubconv.check]\n"
+        'ignore = ["PC711"]\n'
+        'severity = { PC708 = "error" }\n'
+        'per-file-ignores = { "legacy/*.bib" = ["PC70"] }\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "legacy").mkdir()
+    sub = tmp_path / "legacy" / "deep"
+    sub.mkdir()
+    bib = "@article{k, author = {A. B}, title = {About DNA}, journal = {J}, year = 2020, pages = {1-2}}\n"
+    (tmp_path / "a.bib").write_text(bib, encoding="utf-8")
+    (tmp_path / "legacy" / "b.bib").write_text(bib.replace("{k,", "{k2,"), encoding="utf-8")
+    config = load_config(sub)
+    assert config.path == tmp_path / "pyproject.toml"
+    report = check_paths([str(tmp_path / "a.bib"), str(tmp_path / "legacy" / "b.bib")], config=config)
+    got = [(Path(d.position.source).name, d.code, d.severity) for d in report.findings if d.position]
+    assert got == [("a.bib", "PC708", Severity.ERROR), ("b.bib", "PC720", Severity.WARNING)]
+    narrowed = config.with_cli(select=["PC72"])
+    report = check_paths([str(tmp_path / "a.bib"), str(tmp_path / "legacy" / "b.bib")], config=narrowed)
+    assert [d.code for d in report.findings] == ["PC720"]
+
+
+def test_pubconv_toml_fallback_and_bad_config(tmp_path: Path) -> None:
+    (tmp_path / "pubconv.toml").write_text('[check]\nselect = ["PC2"]\n', encoding="utf-8")
+    assert load_config(tmp_path).select == ("PC2",)
+    (tmp_path / "pyproject.toml").write_text('[tool.pubconv.check]\nseverity = { PC700 = "fatal" }\n')
+    with pytest.raises(ConfigError, match="fatal"):
+        load_config(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.other]\nx = 1\n")
+    assert load_config(tmp_path).select == ("PC2",)  # a pyproject without the table does not stop the search
+
+
+# ----------------------------------------------------------------------------- output formats
+
+
+def _sample_findings() -> list:  # type: ignore[type-arg]
+    text = (
+        "@article{k,\n  author = {A. B},\n  title = {T},\n  journal = {J},\n  year = {2020},\n"
+        "  doi = {10.1},\n}\n"
+    )
+    return check_text(text, "dir,1/a:b.bib", config=Config())
+
+
+def test_json_output_is_stable() -> None:
+    out = io.StringIO()
+    render(_sample_findings(), "json", out)
+    data = json.loads(out.getvalue())
+    assert data == [
+        {
+            "file": "dir,1/a:b.bib",
+            "line": 6,
+            "column": 10,
+            "path": None,
+            "code": "PC700",
+            "severity": "error",
+            "title": "malformed DOI",
+            "message": data[0]["message"],
+            "key": "k",
+        }
+    ]
+
+
+def test_github_output_escapes() -> None:
+    assert github_escape_data("50% done\r\nnext") == "50%25 done%0D%0Anext"
+    assert github_escape_property("a:b,c%") == "a%3Ab%2Cc%25"
+    out = io.StringIO()
+    render(_sample_findings(), "github", out)
+    line = out.getvalue().strip()
+    assert line.startswith("::error file=dir%2C1/a%3Ab.bib,line=6,col=10,title=PC700 malformed DOI::doi: ")
+    assert line.endswith("[k]")
+
+
+def test_sarif_shape() -> None:
+    log = sarif_log(_sample_findings(), "0.0")
+    assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = log["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "pubconv"
+    ids = [r["id"] for r in driver["rules"]]
+    assert ids == sorted(RULES)
+    for r in driver["rules"]:
+        assert r["shortDescription"]["text"]
+        assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
+    (result,) = run["results"]
+    assert result["ruleId"] == "PC700" and ids[result["ruleIndex"]] == "PC700"
+    assert result["level"] == "error" and result["message"]["text"]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert region == {"startLine": 6, "startColumn": 10}
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "dir,1/a:b.bib"
+
+
+def test_text_output_summary() -> None:
+    out = io.StringIO()
+    render(_sample_findings(), "text", out, files=1)
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("dir,1/a:b.bib:6:10: error: doi: ") and lines[0].endswith("[k] (PC700)")
+    assert lines[-1] == "1 file checked: 1 error, 0 warnings"
