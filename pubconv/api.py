@@ -48,7 +48,9 @@ __all__ = [
     "loads",
     "losses",
     "read",
+    "read_text",
     "reads",
+    "write_text",
 ]
 
 PathOrFile: TypeAlias = "str | os.PathLike[str] | IO[str] | IO[bytes]"
@@ -439,6 +441,35 @@ def _umask() -> int:
 def _suppress_oserror() -> Iterator[None]:
     with suppress(OSError):
         yield
+
+
+def read_text(path_or_file: PathOrFile, *, encoding: str | None = None) -> tuple[str, list[Diagnostic]]:
+    """The whole text of a file or stream as stored (line ends and a BOM kept), for tools that
+    rewrite files (``pubconv fmt``). Bytes that are not UTF-8 give the Windows-1252 reading of
+    :func:`decode` with its ``PC105`` diagnostic.
+
+    .. versionadded:: 0.2
+    """
+    with _open_binary(path_or_file) as (stream, text, name):
+        if text is not None:
+            return text, []
+        assert stream is not None
+        data = stream.read()
+    if encoding is not None:
+        return data.decode(encoding), []
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        return decode(data, name)
+
+
+def write_text(path: str | os.PathLike[str], text: str) -> None:
+    """Replace the file ``path`` by ``text`` (UTF-8) atomically, keeping its permission bits.
+
+    .. versionadded:: 0.2
+    """
+    with _atomic_output(os.fspath(path)) as out:
+        out.write(text)
 
 
 def _same_file(a: str, b: str) -> bool:

@@ -265,10 +265,113 @@ def _check_main(args_list: list[str]) -> int:
 # --------------------------------------------------------------------------- fmt
 
 
+_FMT_EXAMPLES = """\
+examples:
+  pubconv fmt refs.bib                   print refs.bib formatted (one file)
+  pubconv fmt --in-place a.bib b.bib     rewrite the files that change
+  pubconv fmt --check *.bib              print a diff and exit 1 if a file would change
+  cat refs.bib | pubconv fmt -           standard input to standard output
+
+Fields in canonical order (author, editor, title, journal/booktitle, year, month,
+volume, number, pages, publisher, address, doi, url, eprint ..., then the rest in
+source order), names lower-cased and aligned, values braced; macros, LaTeX,
+comments and @preamble stay as written. A file with a syntax error is never
+touched: its errors are reported as FILE:LINE:COL.
+Exit codes: 0 done (with --check: nothing would change), 1 a file would change
+(--check) or could not be formatted (syntax errors, not UTF-8), 2 usage error
+or unreadable file.
+"""
+
+
 def _fmt_main(args_list: list[str]) -> int:
-    """``pubconv fmt``: format BibTeX files (not implemented yet)."""
-    sys.stderr.write("pubconv: error: 'fmt' is not available yet\n")
-    return EXIT_USAGE
+    """``pubconv fmt``: format BibTeX/BibLaTeX files (:mod:`pubconv.bibfmt`)."""
+    parser = _Parser(
+        prog="pubconv fmt",
+        description="Format BibTeX/BibLaTeX files on the syntax level (macros, LaTeX and comments kept).",
+        epilog=_FMT_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".bib files; - reads standard input")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="change nothing; print diffs, exit 1 if any")
+    mode.add_argument("-i", "--in-place", action="store_true", help="rewrite the files (atomically)")
+    order = parser.add_mutually_exclusive_group()
+    order.add_argument(
+        "--sort-fields", dest="sort_fields", action="store_true", default=True,
+        help="canonical field order (default)",
+    )  # fmt: skip
+    order.add_argument("--keep-order", dest="sort_fields", action="store_false", help="keep the field order")
+    parser.add_argument(
+        "--indent", type=int, default=2, metavar="N", help="spaces before a field (default 2)"
+    )
+    parser.add_argument("--no-align", dest="align", action="store_false", help="do not align the '=' signs")
+    parser.add_argument("--normalize-keys", action="store_true", help="fold citation keys to ASCII")
+    parser.add_argument("--encoding", metavar="NAME", help="input encoding (default: UTF-8)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    args = parser.parse_args(args_list)
+
+    from . import api
+    from .bibfmt import FormatOptions, diff, format_bibtex
+    from .errors import InputError, Severity
+
+    if len(args.files) > 1 and not (args.check or args.in_place):
+        parser.error("several files: use --in-place or --check (without them one file is printed)")
+    if args.in_place and "-" in args.files:
+        parser.error("--in-place cannot rewrite standard input")
+    try:
+        options = FormatOptions(
+            sort_fields=args.sort_fields, indent=args.indent, align=args.align,
+            normalize_keys=args.normalize_keys,
+        )  # fmt: skip
+    except ValueError as exc:
+        parser.error(str(exc))
+
+    def note(message: str) -> None:
+        if not args.quiet:
+            sys.stderr.write(f"pubconv: {message}\n")
+
+    status = EXIT_OK
+    try:
+        for name in args.files:
+            display = "<stdin>" if name == "-" else name
+            try:
+                text, decode_diags = api.read_text(sys.stdin if name == "-" else name, encoding=args.encoding)
+            except (InputError, UnicodeDecodeError, LookupError) as exc:
+                sys.stderr.write(f"pubconv: error: {exc}\n")
+                status = EXIT_USAGE
+                continue
+            for d in decode_diags:
+                sys.stderr.write(f"{d}\n")
+            if decode_diags:
+                sys.stderr.write(
+                    f"pubconv: {display}: not formatted: not UTF-8 (use --encoding); left unchanged\n"
+                )
+                status = max(status, EXIT_FINDINGS)
+                continue
+            result = format_bibtex(text, source=display, options=options)
+            for d in result.diagnostics:
+                if d.severity is Severity.ERROR or (d.severity is Severity.WARNING and not args.quiet):
+                    sys.stderr.write(f"{d}\n")
+            if result.text is None:
+                sys.stderr.write(f"pubconv: {display}: not formatted: syntax errors; left unchanged\n")
+                status = max(status, EXIT_FINDINGS)
+                continue
+            if args.check:
+                if result.changed:
+                    sys.stdout.write(diff(text, result.text, display))
+                    note(f"would reformat {display}")
+                    status = max(status, EXIT_FINDINGS)
+            elif args.in_place:
+                if result.changed:
+                    api.write_text(name, result.text)
+                    note(f"reformatted {display}")
+            else:
+                sys.stdout.write(result.text)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return status
+    return status
 
 
 # --------------------------------------------------------------------------- convert
