@@ -239,6 +239,110 @@ def make_listing(dev_path, truth_path, n_target, dest):
     return dest, copies * per_copy
 
 
+# --------------------------------------------------------------------------- regression guard (CI)
+
+# Limits on pubconv's cost per entry relative to bibtexparser's parse + write of
+# tugboat.bib, measured in the same run (so the machine's speed cancels out).
+# Chosen from measured ratios (docs/performance.md, "Regression guard"): above
+# the highest ratio seen on a busy shared 2-core machine, below twice the usual
+# one, so that a change that halves pubconv's speed fails and noise does not.
+# When pubconv gets faster, lower them; the guard prints a hint when a ratio
+# falls below a third of its limit.
+GUARD_LIMITS = {
+    "bibtex": 1.1,  # pubconv BibTeX->BibTeX wall / bibtexparser wall, tugboat.bib (seen: 0.55-0.69)
+    "listing": 1.0,  # pubconv listing->BibTeX s/entry / bibtexparser BibTeX->BibTeX s/entry (seen: 0.31-0.58)
+}
+GUARD_LISTING_ENTRIES = 20_000
+
+
+def count_bib_entries(path):
+    """Entries (not @string/@comment/@preamble) in a .bib file, read line by line."""
+    import re
+
+    start = re.compile(rb"^[ \t]*@[ \t]*([A-Za-z]+)[ \t]*[{(]")
+    n = 0
+    with open(path, "rb") as f:
+        for line in f:
+            m = start.match(line)
+            if m and m.group(1).lower() not in (b"string", b"comment", b"preamble"):
+                n += 1
+    return n
+
+
+def run_guard(args):
+    """``--guard``: pubconv against bibtexparser in one run; exit 1 if a ratio exceeds its limit.
+
+    Three jobs, alternating, ``--reps`` times (default 3): BibTeX->BibTeX on
+    tugboat.bib with pubconv and with bibtexparser (parse_file + write_string),
+    and pubconv listing->BibTeX on a 20k-entry listing built from the dev set.
+    The ratios use each job's fastest repetition.
+    Exit 0: within the limits (or the corpus is absent: skipped, as the tests
+    do); 1: a ratio is over its limit; 2: bibtexparser is not installed.
+    """
+    t_start = time.perf_counter()
+    reps = args.reps or 3
+    corpus = args.corpus
+    tugboat = corpus / "bibtex" / "tugboat.bib"
+    dev = corpus / "listing" / "dev-arxiv.txt"
+    if not tugboat.is_file() or not dev.is_file():
+        print(f"guard skipped: corpus not found at {corpus}", file=sys.stderr)
+        return 0
+    found = detect()
+    if not found["bibtexparser"]["path"]:
+        print("guard cannot run: bibtexparser is not installed (pip install -e '.[test]')", file=sys.stderr)
+        return 2
+    pubconv = [PY, "-m", "pubconv"]
+    tmp = Path(tempfile.mkdtemp(prefix="pubconv-guard-"))
+    try:
+        listing, listing_n = make_listing(dev, corpus / "listing" / "dev-arxiv.truth.json",
+                                          GUARD_LISTING_ENTRIES, tmp / "large.txt")
+        rows = measure("guard", [
+            ("pubconv", pubconv + [str(tugboat), "--to", "bibtex", "-q", "-o", str(tmp / "out.bib")], None),
+            ("bibtexparser", [PY, ANCHORS_PY, "bibtexparser", str(tugboat), str(tmp / "bp.bib")], None),
+            ("pubconv listing", pubconv + [str(listing), "--to", "bibtex", "-q", "-o", str(tmp / "l.bib")], None),
+        ], reps, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    failed = [r for r in rows if r.get("status") != "ok"]
+    if failed:
+        for r in failed:
+            print(f"guard: {r['tool']}: {r['status']}", file=sys.stderr)
+        return 1
+    # the fastest repetition of each: load from other processes only ever adds time
+    best = {r["tool"]: min(w for w, _ in r["samples"]) for r in rows}
+    entries = count_bib_entries(tugboat)
+    bp_per_entry = best["bibtexparser"] / entries
+    listing_per_entry = best["pubconv listing"] / listing_n
+    checks = [
+        ("bibtex", "BibTeX->BibTeX tugboat: pubconv wall / bibtexparser wall",
+         best["pubconv"] / best["bibtexparser"]),
+        ("listing", "listing->BibTeX: pubconv s/entry / bibtexparser BibTeX->BibTeX s/entry",
+         listing_per_entry / bp_per_entry),
+    ]
+    lines = [
+        f"fastest of {reps}: bibtexparser BibTeX->BibTeX {entries / best['bibtexparser']:,.0f} entries/s "
+        f"({entries} entries, {best['bibtexparser']:.2f} s); "
+        f"pubconv BibTeX->BibTeX {entries / best['pubconv']:,.0f} entries/s ({best['pubconv']:.2f} s); "
+        f"pubconv listing->BibTeX {1 / listing_per_entry:,.0f} entries/s ({listing_n} entries)",
+    ]
+    status = 0
+    results = []
+    for name, what, value in checks:
+        limit = GUARD_LIMITS[name]
+        ok = value <= limit
+        status = status or (0 if ok else 1)
+        hint = "  (far below the limit: consider lowering it)" if ok and value < limit / 3 else ""
+        lines.append(f"{'ok  ' if ok else 'FAIL'} {what}: {value:.2f}x (limit {limit:.2f}x){hint}")
+        results.append({"check": name, "value": value, "limit": limit, "ok": ok})
+    lines.append(f"guard: {'passed' if status == 0 else 'FAILED'} in {time.perf_counter() - t_start:.0f} s")
+    print("\n".join(lines))
+    if args.json:
+        args.json.write_text(json.dumps({
+            "machine": machine_description(), "reps": reps, "checks": results, "rows": rows,
+        }, indent=2), encoding="utf-8")
+    return status
+
+
 # --------------------------------------------------------------------------- main
 
 def ratio(rows, metric, num="pubconv", den=None):
@@ -255,7 +359,12 @@ def main(argv=None):
     ap.add_argument("--reps", type=int, default=None, help="repetitions per tool (default 5; 1 with --quick)")
     ap.add_argument("--corpus", type=Path, default=SHARED / "corpus", help="corpus directory (default ../shared/corpus)")
     ap.add_argument("--json", type=Path, default=None, help="also save the results as JSON")
+    ap.add_argument("--guard", action="store_true",
+                    help="CI regression guard only: pubconv vs bibtexparser in one run, exit 1 if "
+                         "pubconv is slower than the limits allow (see GUARD_LIMITS)")
     args = ap.parse_args(argv)
+    if args.guard:
+        return run_guard(args)
 
     reps = args.reps or (1 if args.quick else 5)
     corpus = args.corpus
