@@ -58,23 +58,38 @@ class Block:
 
 
 class LineIndex:
-    """Offset -> (line, column), by bisection over newline offsets (built lazily)."""
+    """Offset -> (line, column). Offsets asked in increasing order (the usual case: blocks and
+    their fields in source order) are counted forward from the previous one; an offset before
+    it is found by bisection over the newline offsets (built on first need)."""
 
-    __slots__ = ("_nl", "line_offset", "source", "text")
+    __slots__ = ("_at", "_line", "_line_start", "_nl", "line_offset", "source", "text")
 
     def __init__(self, text: str, source: str, line_offset: int = 0) -> None:
         self.text = text
         self.source = source
         self.line_offset = line_offset
         self._nl: list[int] | None = None
+        self._at = 0  # the cursor: an offset, the newlines before it, and its line's start
+        self._line = 0
+        self._line_start = 0
 
     def position(self, offset: int) -> Position:
         """The 1-based line and column of ``offset``."""
-        if self._nl is None:
-            self._nl = [m.start() for m in re.finditer("\n", self.text)]
-        i = bisect.bisect_left(self._nl, offset)
-        start = self._nl[i - 1] + 1 if i > 0 else 0
-        return Position(source=self.source, line=i + 1 + self.line_offset, column=offset - start + 1)
+        at = self._at
+        if offset >= at:
+            text = self.text
+            crossed = text.count("\n", at, offset)
+            if crossed:
+                self._line += crossed
+                self._line_start = text.rfind("\n", at, offset) + 1
+            self._at = offset
+            line, start = self._line, self._line_start
+        else:
+            if self._nl is None:
+                self._nl = [m.start() for m in re.finditer("\n", self.text)]
+            line = bisect.bisect_left(self._nl, offset)
+            start = self._nl[line - 1] + 1 if line > 0 else 0
+        return Position(source=self.source, line=line + 1 + self.line_offset, column=offset - start + 1)
 
 
 _AT = re.compile(r"@[ \t]*([A-Za-z][^\s{(\"#%'),=}]*)[ \t\r\n]*([{(])?")
@@ -84,10 +99,16 @@ _KEY = re.compile(r"[ \t\r\n]*([^\s,{}()\"#%'=]*)[ \t\r\n]*")
 _NAME = re.compile(r"[ \t\r\n]*([^\s\"#%'(),={}]+)[ \t\r\n]*")
 _NUM_OR_MACRO = re.compile(r"[^\s\"#%'(),={}]+")
 _BRACES = re.compile(r"[{}]")
-# one simple field (no nested braces, no concatenation) in a single match: the common case
+# Braced text nested at most two levels deep, as "unrolled loops": every repetition starts
+# with "{", so a match is found (or refused) in one pass, without backtracking.
+_NESTED = r"(?:\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}"
+_BRACED_BODY = r"[^{}]*" + _NESTED + r"[^{}]*)*"
+_QUOTED_BODY = r"[^\"{}]*" + _NESTED + r"[^\"{}]*)*"
+# one simple field (no concatenation, braces nested at most two levels deep inside the value)
+# in a single match: the common case; anything else takes the general path (_value)
 _FAST_FIELD = re.compile(
     r"[ \t\r\n]*([^\s\"#%'(),={}]+)[ \t\r\n]*=[ \t\r\n]*"
-    r"(?:\{([^{}]*)\}|\"([^\"{}]*)\"|([^\s\"#%'(),={}]+))[ \t\r\n]*(?=[,})])"
+    r"(?:\{(" + _BRACED_BODY + r")\}|\"(" + _QUOTED_BODY + r")\"|([^\s\"#%'(),={}]+))[ \t\r\n]*(?=[,})])"
 )
 _QUOTE_BRACES = re.compile(r'[{}"]')
 _SUSPICIOUS = re.compile(r"^[ \t]*[\w-]+[ \t]*=[ \t]*[{\"]|^[ \t]*\}[ \t]*,?[ \t]*$", re.M)
