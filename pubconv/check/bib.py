@@ -23,25 +23,9 @@ from ..errors import Diagnostic, Severity
 from ..formats._bibtex import tables as T
 from ..formats._bibtex.tokenizer import Block, LineIndex, tokenize
 from . import validators as V
+from .config import Suppression
 
 __all__ = ["BibScan", "Suppression", "scan"]
-
-
-@dataclass(frozen=True, slots=True)
-class Suppression:
-    """Codes (or prefixes) ignored on lines ``first..last`` (``last`` None: the whole file)."""
-
-    codes: tuple[str, ...]
-    """Empty: every code."""
-    first: int = 1
-    last: int | None = None
-
-    def covers(self, code: str, line: int | None) -> bool:
-        if self.codes and not any(code.startswith(c) for c in self.codes):
-            return False
-        if self.last is None:
-            return True
-        return line is not None and self.first <= line <= self.last
 
 
 @dataclass(slots=True)

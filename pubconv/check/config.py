@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import Severity
 
-__all__ = ["Config", "ConfigError", "find_config", "load_config", "load_config_file"]
+__all__ = ["Config", "ConfigError", "Suppression", "find_config", "load_config", "load_config_file"]
 
 
 class ConfigError(ValueError):
@@ -129,6 +129,23 @@ class Config:
         return best[1] if best is not None else default
 
 
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Codes (or prefixes) ignored on lines ``first..last`` (``last`` None: the whole file)."""
+
+    codes: tuple[str, ...]
+    """Empty: every code."""
+    first: int = 1
+    last: int | None = None
+
+    def covers(self, code: str, line: int | None) -> bool:
+        if self.codes and not any(code.startswith(c) for c in self.codes):
+            return False
+        if self.last is None:
+            return True
+        return line is not None and self.first <= line <= self.last
+
+
 def _toml_load(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -142,6 +159,14 @@ def _toml_load(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
 
+def _mentions_pubconv(path: Path) -> bool:
+    """Cheap pre-check before parsing TOML: most pyproject.toml files have no pubconv table."""
+    try:
+        return b"pubconv" in path.read_bytes()
+    except OSError:
+        return False
+
+
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest configuration at or above ``start``: (file, its check table)."""
     here = start.resolve()
@@ -149,7 +174,7 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
         here = here.parent
     for directory in (here, *here.parents):
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.is_file() and _mentions_pubconv(pyproject):
             data = _toml_load(pyproject)
             table = data.get("tool", {}).get("pubconv", {}).get("check")
             if isinstance(table, dict):

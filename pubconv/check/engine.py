@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import html.entities
 import importlib
 import importlib.util
-import json
 import os
 import re
 import unicodedata
@@ -31,8 +29,7 @@ from typing import Any, Final
 from ..errors import CODES, Diagnostic, Severity
 from ..model import Paper, Position
 from . import validators as V
-from .bib import Suppression
-from .config import Config
+from .config import Config, Suppression
 from .rules import RULES
 
 __all__ = ["CheckReport", "check_paths", "check_text", "iter_citation_files"]
@@ -288,9 +285,14 @@ def _read_bib(name: str, text: str, source: str) -> tuple[list[Paper], list[Diag
     The check rules need the blocks (field offsets) and the reader's papers and
     diagnostics; recording the blocks as the reader goes saves a second tokenization
     (on a 4 MB file the tokenizer is a third of the run time)."""
-    from ..formats import biblatex, bibtex
+    from ..formats import bibtex
 
-    base: Any = biblatex._Reader if name == "biblatex" else bibtex._Reader
+    if name == "biblatex":
+        from ..formats import biblatex
+
+        base: Any = biblatex._Reader
+    else:
+        base = bibtex._Reader
     recorded: list[Any] = []
 
     class Recording(base):  # type: ignore[misc]
@@ -332,6 +334,8 @@ def _load_schema(name: str) -> Any:
     here = Path(__file__).resolve()
     for candidate in (here.parents[1] / "schemas" / name, here.parents[2] / "schemas" / name):
         if candidate.is_file():
+            import json
+
             return json.loads(candidate.read_text(encoding="utf-8"))
     raise FileNotFoundError(f"schema {name!r} not found")
 
@@ -369,12 +373,16 @@ def _leaf_errors(error: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if error.validator == "type":
         want = error.validator_value
         want_text = " or ".join(want) if isinstance(want, list) else str(want)
+        import json
+
         yield path, f"{json.dumps(error.instance)[:60]} is not of type {want_text}"
         return
     yield path, error.message
 
 
 def _check_csl(text: str, source: str, name: str) -> _FileResult:
+    import json
+
     from .jsonpos import format_path, value_offsets
 
     papers, findings = _read(name, text, source)
@@ -628,6 +636,8 @@ def _numeric(m: re.Match[str]) -> str:
     name = m.group(1)
     if name in _XML_NAMED:
         return m.group()
+    import html.entities
+
     cp = html.entities.name2codepoint.get(name)
     return f"&#{cp};" if cp is not None else m.group()
 

@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import IO, Any, Final
 
@@ -160,12 +159,16 @@ def render(
         if not quiet:
             out.write(summary(items, files) + "\n")
     elif fmt == "json":
+        import json
+
         json.dump([_finding_dict(d) for d in items], out, indent=2, ensure_ascii=False)
         out.write("\n")
     elif fmt == "github":
         for d in items:
             out.write(_github_line(d) + "\n")
     elif fmt == "sarif":
+        import json
+
         from .. import __version__
 
         json.dump(sarif_log(items, __version__), out, indent=2, ensure_ascii=False)

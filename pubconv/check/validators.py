@@ -12,11 +12,9 @@ over disjoint character classes.
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass
 from typing import Final
-from urllib.parse import urlsplit
 
 from ..errors import Severity
 
@@ -275,6 +273,8 @@ def url_problems(value: str) -> list[Problem]:
                     lead + i,
                 )
             ]
+    from urllib.parse import urlsplit
+
     try:
         parts = urlsplit(text)
     except ValueError as exc:
@@ -301,6 +301,19 @@ _ISO_DATE: Final = re.compile(r"([+-]?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:
 _EDTF_MARKS: Final = re.compile(r"[?~%]")
 
 
+_MONTH_NAMES: Final = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def _month_length(year: int, month: int) -> int:
+    """Days in ``month`` of ``year`` (proleptic Gregorian, as ISO 8601 dates are)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
 def _one_date(part: str, offset: int) -> list[Problem]:
     text = _EDTF_MARKS.sub("", part.strip())
     if text in ("", ".."):
@@ -318,12 +331,12 @@ def _one_date(part: str, offset: int) -> list[Problem]:
             return []  # EDTF season / quarter codes
         return [Problem("PC706", f"date {part.strip()!r} has month {month}; months run 1-12", offset)]
     if day is not None and month is not None:
-        last = calendar.monthrange(year if 1 <= year <= 9999 else 2000, month)[1]
+        last = _month_length(year, month)
         if not 1 <= day <= last:
             return [
                 Problem(
                     "PC706",
-                    f"date {part.strip()!r} has day {day}; {calendar.month_name[month]} has {last} days",
+                    f"date {part.strip()!r} has day {day}; {_MONTH_NAMES[month - 1]} has {last} days",
                     offset,
                 )
             ]
@@ -399,7 +412,10 @@ def page_problems(value: str, *, double_hyphen: bool, abbreviated: bool = True) 
 # --------------------------------------------------------------------------- mojibake
 
 # characters Windows-1252 gives to the bytes 0x80-0x9F (what UTF-8 continuation bytes become)
-_CP1252_HIGH: Final = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
+_CP1252_HIGH: Final = (
+    "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
+    "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+)
 _MOJIBAKE: Final = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}")
 
 
