@@ -69,9 +69,9 @@ REQUIRED_BIBTEX: Final[dict[str, tuple[str, ...]]] = {
 }
 REQUIRED_BIBLATEX: Final[dict[str, tuple[str, ...]]] = {
     "article": ("author", "title", "journal", "year"),
-    "book": ("author", "title", "year"),
-    "mvbook": ("author", "title", "year"),
-    "inbook": ("author", "title", "booktitle", "year"),
+    "book": ("author|editor", "title", "year"),
+    "mvbook": ("author|editor", "title", "year"),
+    "inbook": ("author|editor", "title", "booktitle", "year"),
     "bookinbook": ("author", "title", "year"),
     "suppbook": ("author", "title", "booktitle", "year"),
     "booklet": ("author|editor", "title", "year"),
@@ -113,6 +113,49 @@ _NOT_TEXT: Final = T.VERBATIM | frozenset({
     "sortyear", "indexsorttitle",
 })
 # fmt: on
+#: fields bibliography styles print (where an unescaped special character breaks LaTeX); fields
+#: only tools read (tableofcontents, xmldata, abstract, ...) are not checked for specials
+_PRINTED: Final = frozenset(
+    {
+        "title",
+        "subtitle",
+        "titleaddon",
+        "booktitle",
+        "booksubtitle",
+        "booktitleaddon",
+        "maintitle",
+        "mainsubtitle",
+        "maintitleaddon",
+        "journal",
+        "journaltitle",
+        "journalsubtitle",
+        "issuetitle",
+        "series",
+        "publisher",
+        "school",
+        "institution",
+        "organization",
+        "address",
+        "location",
+        "note",
+        "addendum",
+        "howpublished",
+        "edition",
+        "chapter",
+        "type",
+        "eventtitle",
+        "venue",
+        "author",
+        "editor",
+        "translator",
+        "volume",
+        "number",
+        "version",
+        "pubstate",
+        "origtitle",
+        "shorttitle",
+    }
+)  # fmt: skip
 _DATE_FIELDS: Final = frozenset({"date", "urldate", "eventdate", "origdate"})
 _PAGE_FIELDS: Final = frozenset({"pages"})
 _ANY_SPECIAL: Final = re.compile(r"[&%#_]")
@@ -392,7 +435,7 @@ def _check_fields(
                 add(p.code, f"{name}: {p.message}", offset, p.offset)
         if name in _NOT_TEXT or name.endswith("url"):
             continue
-        if _ANY_SPECIAL.search(value) is not None:
+        if name in _PRINTED and _ANY_SPECIAL.search(value) is not None:
             reported: set[str] = set()
             for ch, off in special_chars(value):
                 if ch in reported:

@@ -211,6 +211,14 @@ def _expand(
 # ----------------------------------------------------------------------------- one text
 
 
+# fields and entry types only BibLaTeX defines (``date``/``location`` also occur in BibTeX files)
+_BIBLATEX_ONLY: Final = re.compile(
+    r"^[ \t]*(?:journaltitle|eprinttype|eprintclass|eventtitle|maintitle|origdate|langid)[ \t]*="
+    r"|^[ \t]*@(?:online|mvbook|mvcollection|mvproceedings|bookinbook|suppbook|software|dataset)[ \t]*[{(]",
+    re.I | re.M,
+)
+
+
 def _detect(text: str, source: str, fmt: str | None) -> str:
     from .. import registry
 
@@ -221,8 +229,8 @@ def _detect(text: str, source: str, fmt: str | None) -> str:
         return "cff"
     name = source if not source.startswith("<") else None
     found = registry.detect(text[: registry.SNIFF_CHARS], name).name
-    if found == "bibtex" and len(text) > registry.SNIFF_CHARS and registry.get("biblatex").module.sniff(text):
-        return "biblatex"  # BibLaTeX-only fields after the sniffed head
+    if found == "bibtex" and len(text) > registry.SNIFF_CHARS and _BIBLATEX_ONLY.search(text) is not None:
+        return "biblatex"  # BibLaTeX-only fields or types after the sniffed head
     return found
 
 
@@ -532,8 +540,9 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
     pages: dict[str, tuple[str, int, int]] = {}
     reader_dates = {d.position.line for d in findings if d.code == "PC220" and d.position is not None}
 
-    def add(code: str, msg: str, line: int, col: int) -> None:
-        findings.append(Diagnostic.make(code, msg, Position(source=source, line=line, column=col), key=key))
+    def add(code: str, msg: str, line: int, col: int, severity: Severity | None = None) -> None:
+        position = Position(source=source, line=line, column=col)
+        findings.append(Diagnostic.make(code, msg, position, key=key, severity=severity))
 
     for number, line in enumerate(text.split("\n"), 1):
         m = _RIS_TAG.fullmatch(line.rstrip("\r"))
@@ -550,8 +559,8 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
             sp, ep = pages.get("SP"), pages.get("EP")
             if sp and ep and sp[0].strip().isdigit() and ep[0].strip().isdigit():
                 pair = f"{sp[0].strip()}--{ep[0].strip()}"
-                for prob in V.page_problems(pair, double_hyphen=False, abbreviated=False):
-                    add(prob.code, f"SP/EP: {prob.message}", ep[1], ep[2])
+                for prob in V.page_problems(pair, double_hyphen=False):
+                    add(prob.code, f"SP/EP: {prob.message}", ep[1], ep[2], prob.severity)
             continue
         problems: list[V.Problem] = []
         if tag == "DO":
@@ -569,7 +578,7 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
         if max(value, default="") >= "\u00c2":
             problems = [*problems, *V.mojibake_problems(value)]
         for p in problems:
-            add(p.code, f"{tag}: {p.message}", number, col + p.offset)
+            add(p.code, f"{tag}: {p.message}", number, col + p.offset, p.severity)
     return _FileResult(findings, _records(papers), [], [])
 
 
