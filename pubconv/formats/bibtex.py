@@ -111,6 +111,18 @@ SUPPORTS: Final = frozenset(
 RAW_PREFIX: Final = "bibtex:"
 # values the writer may spell differently from the source (markup, spacing, dashes, case of DOIs ...)
 _NEEDS_RAW = re.compile(r"[\\{}$~^_\n\t\r%&#`']|--|  |^ | $")
+_NEEDS_RAW_CHAR = re.compile(r"[\\{}$~^_\n\t\r%&#`']")
+
+
+def _needs_raw(text: str) -> bool:
+    """``_NEEDS_RAW.search(text) is not None``, without trying four alternatives at every offset."""
+    return (
+        _NEEDS_RAW_CHAR.search(text) is not None
+        or "--" in text
+        or "  " in text
+        or text[:1] == " "
+        or text[-1:] == " "
+    )
 # fields whose generated spelling differs from common source spellings (name order, DOI case,
 # list separators, month names, arXiv fields)
 _ALWAYS_RAW: Final = frozenset(
@@ -452,13 +464,10 @@ def _convert(
         f[name] = ftext
         offsets[name] = foff
         # a plain single string is what the writer generates anyway: no raw needed
-        if (
-            name in _ALWAYS_RAW
-            or len(fvalue) != 1
-            or fvalue[0][0] != "str"
-            or _NEEDS_RAW.search(ftext) is not None
-        ):
+        if len(fvalue) != 1 or fvalue[0][0] != "str":
             raw_items.append((RAW_PREFIX + name, render_value(fvalue)))
+        elif name in _ALWAYS_RAW or _needs_raw(ftext):
+            raw_items.append((RAW_PREFIX + name, "{" + ftext + "}"))
     raw = tuple(raw_items)
     for alias, canon in dialect.aliases.items():
         if alias in f and canon not in f:
@@ -702,11 +711,12 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[str, int]]:
     buf: list[str] = []
     start = 0
     for count, line in enumerate(lines):
-        if line.lstrip(" \t").startswith("@") and buf:
+        first = line[:1]
+        if (first == "@" or ((first == " " or first == "\t") and line.lstrip(" \t")[:1] == "@")) and buf:
             yield "".join(buf), start
             buf = []
             start = count
-        buf.append(line if line.endswith("\n") else line + "\n")
+        buf.append(line if line[-1:] == "\n" else line + "\n")
     if buf:
         yield "".join(buf), start
 
@@ -882,6 +892,10 @@ def _date_iso(d: Date) -> str | None:
     return d.isoformat()
 
 
+#: Most raw-reuse decisions :attr:`_Writer.same` remembers before starting afresh.
+_SAME_MAX: Final = 4096
+
+
 class _Writer:
     def __init__(
         self,
@@ -926,33 +940,36 @@ class _Writer:
             if value is not None and value != "":
                 out.append((name, value, bare))
 
-        for role, fname in (("author", "author"), ("editor", "editor"), ("translator", "translator"),
-                            ("container_author", "bookauthor")):  # fmt: skip
-            names: tuple[Name, ...] = getattr(p, role)
-            trunc = bool(getattr(p, role + "_truncated", False))
-            if names or trunc:
-                add(fname, _names_latex(names, trunc, enc))
+        if p.author or p.author_truncated:
+            add("author", _names_latex(p.author, p.author_truncated, enc))
+        if p.editor or p.editor_truncated:
+            add("editor", _names_latex(p.editor, p.editor_truncated, enc))
+        if p.translator:
+            add("translator", _names_latex(p.translator, False, enc))
+        if p.container_author:
+            add("bookauthor", _names_latex(p.container_author, False, enc))
         if p.collection_editor:
             self.lose(key, "collection_editor")
         if p.title is not None:
             add("title", _title_latex(p.title, p.title_nocase, enc))
         if p.container_title is not None:
             add("journal" if btype in T.JOURNAL_TYPES else "booktitle", enc(p.container_title))
-        numbers = {"issue": p.issue, "collection_number": p.collection_number, "number": p.number}
-        main = (
-            "issue"
-            if btype in T.ISSUE_TYPES
-            else "collection_number"
-            if btype in T.SERIES_TYPES
-            else "number"
-        )
-        main_value = numbers[main]
-        add("number", enc(main_value) if main_value else None)
-        if main != "issue" and p.issue:
-            add("issue", enc(p.issue))
-        for attr in ("number", "collection_number"):
-            if attr != main and numbers[attr]:
-                add("x-" + attr.replace("_", "-"), enc(numbers[attr] or ""))
+        if p.issue or p.collection_number or p.number:
+            numbers = {"issue": p.issue, "collection_number": p.collection_number, "number": p.number}
+            main = (
+                "issue"
+                if btype in T.ISSUE_TYPES
+                else "collection_number"
+                if btype in T.SERIES_TYPES
+                else "number"
+            )
+            main_value = numbers[main]
+            add("number", enc(main_value) if main_value else None)
+            if main != "issue" and p.issue:
+                add("issue", enc(p.issue))
+            for attr in ("number", "collection_number"):
+                if attr != main and numbers[attr]:
+                    add("x-" + attr.replace("_", "-"), enc(numbers[attr] or ""))
         if p.page is not None:
             add("pages", enc(p.page).replace("-{}", "-").replace("-", "--"))
         if p.publisher is not None:
@@ -966,8 +983,8 @@ class _Writer:
             add(pub, enc(p.publisher))
         for attr, name in _DIRECT:
             value = getattr(p, attr)
-            if value is not None:
-                add(name, enc(value))
+            if value is not None and value != "":
+                out.append((name, enc(value), False))
         d = p.issued
         if d is not None:
             if d.literal is not None:
@@ -1024,6 +1041,8 @@ class _Writer:
             add("x-has-code", "true")
         if p.medium:
             add("x-medium", enc(p.medium))
+        if not p.extra:
+            return out
         seen = {name for name, _, _ in out}
         for name, value in p.extra:
             fname = _FIELD_NAME_BAD.sub("-", name.lower())
@@ -1051,9 +1070,13 @@ class _Writer:
                     "PC401", f"CSL type {p.type!r} has no BibTeX entry type; written as @misc", key=key
                 )
             )
-        raw = dict(p.raw) if self.keep_raw and p.raw else {}
+        fields = self.fields(p, key, btype)
+        if not (self.keep_raw and p.raw):  # nothing to reuse: the common case
+            body = [f"  {n} = {v},\n" if bare else f"  {n} = {{{v}}},\n" for n, v, bare in fields]
+            return f"@{btype}{{{key},\n" + "".join(body) + "}\n"
+        raw = dict(p.raw)
         lines = [f"@{btype}{{{key},\n"]
-        for name, value, bare in self.fields(p, key, btype):
+        for name, value, bare in fields:
             expr = value if bare else "{" + value + "}"
             old = raw.get(RAW_PREFIX + name)
             if old is not None and old != expr:
@@ -1065,6 +1088,8 @@ class _Writer:
                     if parsed is not None:
                         text = _eval_known(parsed, self.macros)
                         same = text is not None and self.meaning(name, text) == self.meaning(name, value)
+                    if len(self.same) >= _SAME_MAX:  # a memo, not a record: keep memory flat on streams
+                        self.same.clear()
                     self.same[probe] = same
                 if same:
                     expr = old

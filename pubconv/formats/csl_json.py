@@ -845,9 +845,10 @@ def _item(p: Paper, key: str) -> dict[str, Any]:
     else:
         differ = [f for f, a, b in zip(_OVERRIDABLE, mine, theirs, strict=True) if b != a]
     if differ:
-        # pubconv's JSON form of each field is independent of the others: one conversion
-        # of the whole paper serves every override (a default value is null)
-        as_json = paper_to_dict(p)
+        # pubconv's JSON form of a field does not depend on the others: one conversion of a
+        # paper holding just the differing fields serves every override (a default is null)
+        values = dict(zip(_OVERRIDABLE, mine, strict=True))
+        as_json = paper_to_dict(Paper(**{f: values[f] for f in differ}))
         custom = dict(item.pop("custom", {}))
         custom["pubconv"] = {f: as_json.get(f) for f in differ}
         item["custom"] = custom
@@ -904,10 +905,21 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
             out.append(_ENC(value))
         else:
             inner = "\n" + indent + "  "
+            deeper = inner + "  "
             sep = "[" + inner
             for v in value:
-                if type(v) is str:
+                t = type(v)
+                if t is str:
                     out.append(sep + encode_basestring(v))
+                elif t is list and len(v) == 2 and type(v[0]) is str and type(v[1]) is str:
+                    # a [name, value] pair (Paper.extra)
+                    a, b = v
+                    out.append(f"{sep}[{deeper}{encode_basestring(a)},{deeper}{encode_basestring(b)}{inner}]")
+                elif t is dict and v and all(type(k) is str and type(x) is str for k, x in v.items()):
+                    # a name object
+                    enc = encode_basestring
+                    body = ",".join(f"{deeper}{enc(k)}: {enc(x)}" for k, x in v.items())
+                    out.append(sep + "{" + body + inner + "}")
                 else:
                     out.append(sep)
                     _dump(v, indent + "  ", out)
