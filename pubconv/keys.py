@@ -76,6 +76,9 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 def fold(text: str) -> str:
     """Lower-case ASCII letters and digits only: ``Sébastien`` -> ``sebastien``."""
+    if text.isascii():
+        text = text.lower()
+        return text if text.isalnum() else _NOT_ALNUM.sub("", text)
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_FOLD))
     text = text.encode("ascii", "ignore").decode("ascii").lower()
     return _NOT_ALNUM.sub("", text)

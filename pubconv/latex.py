@@ -461,10 +461,6 @@ for _k, _v in _SUB.items():
     _ENC_UNICODE.setdefault(_v, "$_{" + _k + "}$")
 _ENC_UNICODE["ı"] = "{\\i}"
 
-_ENC_ASCII_RE = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=[-–—])|'(?=['”])|[^\x00-\x7f]")
-_ENC_UNI_RE = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=[-–—])|'(?=['”])|[–—“”‘\u00a0]")
-_ENC_NEEDED = re.compile(r"[\\{}&%$#_~^`\n\r\t]|--|''|[^\x00-\x7f]")
-
 
 def _encode_char(ch: str) -> str:
     if ch in _ENC_SPECIAL:
@@ -495,6 +491,21 @@ def _enc_sub(m: re.Match[str]) -> str:
     return out
 
 
+#: ASCII specials other than ``\\ { }``, whose replacements hold no ``-``, ``'`` or ASCII special
+#: that a later step would rewrite; applied with ``str.replace`` after the braces pass.
+_ENC_ASCII_STEPS: Final = tuple((ch, _ENC_SPECIAL[ch]) for ch in "&%$#_~^`\n\r\t")
+_ENC_ASCII_SPECIAL = re.compile(r"[\\{}&%$#_~^`\n\r\t]")
+_ENC_BRACES_RE = re.compile(r"[\\{}]")
+#: The second pass, on text whose ASCII characters are already encoded: non-ASCII
+#: characters, and ``-``/``'`` before a non-ASCII dash or quote.
+_ENC_ASCII_REST_RE = re.compile(r"-(?=[–—])|'(?=”)|[^\x00-\x7f]")
+_ENC_UNI_REST_RE = re.compile(r"-(?=[–—])|'(?=”)|[–—“”‘\u00a0]")
+
+
+def _enc_braces(m: re.Match[str]) -> str:
+    return _ENC_SPECIAL[m.group(0)]
+
+
 def encode(text: str, *, unicode: bool = False) -> str:
     """Unicode text to LaTeX that decodes back to ``text`` (whitespace folded).
 
@@ -502,9 +513,27 @@ def encode(text: str, *, unicode: bool = False) -> str:
     they do not become ligatures. Non-ASCII letters become accent macros unless
     ``unicode`` is true; characters with no LaTeX form are kept as UTF-8.
     """
-    if _ENC_NEEDED.search(text) is None:
+    # Two passes give the same text as one left-to-right substitution: first the ASCII
+    # specials (C-speed str.replace for each one present; backslash and braces together,
+    # since the other replacements introduce them), then the non-ASCII characters. No
+    # replacement contains ``-``, ``'`` or a non-ASCII character, so neither pass sees
+    # the other's output as context.
+    if (  # C-speed checks instead of one regex alternation per character
+        text.isascii() and _ENC_ASCII_SPECIAL.search(text) is None and "--" not in text and "''" not in text
+    ):
         return text
-    return (_ENC_UNI_RE if unicode else _ENC_ASCII_RE).sub(_enc_sub, text)
+    if "\\" in text or "{" in text or "}" in text:
+        text = _ENC_BRACES_RE.sub(_enc_braces, text)
+    for ch, repl in _ENC_ASCII_STEPS:
+        if ch in text:
+            text = text.replace(ch, repl)
+    while "--" in text:  # "---" needs two rounds: -{}-{}-
+        text = text.replace("--", "-{}-")
+    while "''" in text:
+        text = text.replace("''", "'{}'")
+    if text.isascii():
+        return text
+    return (_ENC_UNI_REST_RE if unicode else _ENC_ASCII_REST_RE).sub(_enc_sub, text)
 
 
 def encode_verbatim(text: str) -> str:
@@ -530,13 +559,20 @@ def auto_protect_spans(title: str) -> tuple[tuple[int, int], ...]:
     are left to the style.
     """
     spans: list[tuple[int, int]] = []
-    for m in _WORD.finditer(title):
-        w = m.group(0)
-        if len(w) < 2:
-            continue
-        rest = w[1:]
-        if (not rest.islower() and any(c.isupper() for c in rest)) or (
-            any(c.isdigit() for c in w) and any(c.isupper() for c in w)
-        ):
-            spans.append((m.start(), m.end()))
+    start = 0
+    for tok in title.split(" "):
+        end = start + len(tok)
+        # Fast path per space-separated token, where words cannot cross: a token without
+        # upper-case letters, or one capitalised all-letter word, holds nothing to protect.
+        if len(tok) >= 2 and not tok.islower() and not (tok.isalpha() and tok[1:].islower()):
+            for m in _WORD.finditer(title, start, end):
+                w = m.group(0)
+                if len(w) < 2:
+                    continue
+                rest = w[1:]
+                if (not rest.islower() and any(c.isupper() for c in rest)) or (
+                    any(c.isdigit() for c in w) and any(c.isupper() for c in w)
+                ):
+                    spans.append((m.start(), m.end()))
+        start = end + 1
     return tuple(spans)

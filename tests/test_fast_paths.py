@@ -1,0 +1,79 @@
+"""Fast paths against their straightforward reference implementations (issue 5 speed work).
+
+Each optimised function must return exactly what the simple version returns; the
+references below are the one-regex forms the fast paths replaced.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from pubconv import keys, latex
+from pubconv.latex import _enc_sub
+
+_REF_ASCII = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=[-–—])|'(?=['”])|[^\x00-\x7f]")
+_REF_NEEDED = re.compile(r"[\\{}&%$#_~^`\n\r\t]|--|''|[^\x00-\x7f]")
+_REF_UNI = re.compile(r"[\\{}&%$#_~^`\n\r\t]|-(?=[-–—])|'(?=['”])|[–—“”‘\u00a0]")
+
+
+def _ref_encode(text: str, unicode: bool) -> str:
+    if _REF_NEEDED.search(text) is None:
+        return text
+    return (_REF_UNI if unicode else _REF_ASCII).sub(_enc_sub, text)
+
+
+# text dense in the characters the encoder treats specially
+_TRICKY = st.text(
+    alphabet=st.sampled_from(list("ab -'\\{}&%$#_~^`\n\r\t–—“”‘\u00a0éŁ\u0301ǅ2Ⅻ")) | st.characters(),
+    max_size=40,
+)
+
+
+@given(_TRICKY, st.booleans())
+@example("---", False)
+@example("–--—-'''”''", False)
+@example("a\\{b}c~d^e`f_g", True)
+@example("'”'–-—", True)
+def test_encode_matches_reference(text: str, unicode: bool) -> None:
+    assert latex.encode(text, unicode=unicode) == _ref_encode(text, unicode)
+
+
+def _ref_spans(title: str) -> tuple[tuple[int, int], ...]:
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(r"[^\W_]+", title):
+        w = m.group(0)
+        if len(w) < 2:
+            continue
+        rest = w[1:]
+        if (not rest.islower() and any(c.isupper() for c in rest)) or (
+            any(c.isdigit() for c in w) and any(c.isupper() for c in w)
+        ):
+            spans.append((m.start(), m.end()))
+    return tuple(spans)
+
+
+_WORDY = st.text(alphabet=st.sampled_from(list("aBc Dé2²ǅⅫİ-_.xYZ")) | st.characters(), max_size=40)
+
+
+@given(_WORDY)
+@example("RoboCLIP and MAML on iPhone with GPT4 2B Gemma ǅa aǅ x²Y")
+def test_auto_protect_spans_match_reference(title: str) -> None:
+    assert latex.auto_protect_spans(title) == _ref_spans(title)
+
+
+def _ref_fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.translate(keys._SPECIAL_FOLD))
+    text = text.encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+@given(_WORDY)
+@example("Sébastien-Ø'Brien")
+@example("ABC def_12")
+def test_key_fold_matches_reference(text: str) -> None:
+    assert keys.fold(text) == _ref_fold(text)
