@@ -642,6 +642,8 @@ def convert_files(
     written here, by one writer, so citation keys stay unique across inputs. A
     worker holds a whole input's records until it is written, so parallel runs
     do not stream within a file; one input is always read in this process.
+    Workers are started with ``spawn``, so a script that passes ``jobs`` must
+    keep its top-level code under ``if __name__ == "__main__":``.
     ``on_progress`` is called with the number of records read so far, after
     each record.
 
