@@ -243,7 +243,16 @@ def _check_one(text: str, source: str, fmt: str | None) -> _FileResult:
         msg = f"{exc}"
         return _FileResult([Diagnostic.make("PC790", msg, Position(source=source))], [], [], [])
     checker = _CHECKERS.get(name, _check_generic)
-    return checker(text, source, name)
+    try:
+        return checker(text, source, name)
+    except RecursionError:
+        msg = "the input is nested too deeply to be read; it was not checked"
+        return _FileResult(
+            [Diagnostic.make("PC100", msg, Position(source=source, line=1, column=1))], [], [], []
+        )
+    except Exception as exc:  # one file's crash must not stop the run or hide the others
+        msg = f"pubconv could not check this file ({type(exc).__name__}: {exc}); please report this"
+        return _FileResult([Diagnostic.make("PC790", msg, Position(source=source))], [], [], [])
 
 
 def _reader_findings(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -739,9 +748,20 @@ def _jats_dtd_findings(text: str, source: str) -> list[Diagnostic]:
 # ----------------------------------------------------------------------------- CITATION.cff
 
 _CFF_LINE: Final = re.compile(
-    r"\s*(?:-\s+)?(orcid|doi|url|repository-code|repository|repository-artifact|"
-    r"date-released|date-published|date-accessed|isbn|issn)\s*:\s*(['\"]?)(.*?)\2\s*(?:#.*)?"
+    r"[ \t]*(?:-[ \t]+)?(orcid|doi|url|repository-code|repository|repository-artifact|"
+    r"date-released|date-published|date-accessed|isbn|issn)[ \t]*:[ \t]*"
 )
+
+
+def _cff_scalar(line: str, start: int) -> tuple[str, int] | None:
+    """The plain or quoted YAML scalar at ``start`` and its offset (comments and quotes removed)."""
+    rest = line[start:]
+    if rest[:1] in ("'", '"'):
+        end = rest.find(rest[0], 1)
+        return (rest[1:end], start + 1) if end > 0 else None
+    hash_at = rest.find(" #")
+    value = (rest if hash_at < 0 else rest[:hash_at]).rstrip()
+    return (value, start) if value and value[0] not in "[{|>&*!" else None
 
 
 def _check_cff(text: str, source: str, name: str) -> _FileResult:
@@ -782,22 +802,19 @@ def _check_cff(text: str, source: str, name: str) -> _FileResult:
         "issn": V.issn_problems,
     }
     for number, line in enumerate(text.split("\n"), 1):
-        m = _CFF_LINE.fullmatch(line)
-        if m is None or not m.group(3):
+        m = _CFF_LINE.match(line)
+        scalar = _cff_scalar(line, m.end()) if m is not None else None
+        if m is None or scalar is None:
             continue
-        for p in checks[m.group(1)](m.group(3)):
-            pos = Position(source=source, line=number, column=m.start(3) + 1 + p.offset)
+        value, at = scalar
+        for p in checks[m.group(1)](value):
+            pos = Position(source=source, line=number, column=at + 1 + p.offset)
             if not any(d.position is not None and d.position.line == number for d in findings):
                 findings.append(Diagnostic.make(p.code, f"{m.group(1)}: {p.message}", pos))
-        if max(m.group(3), default="") >= "\u00c2":
-            for p in V.mojibake_problems(m.group(3)):
-                findings.append(
-                    Diagnostic.make(
-                        p.code,
-                        p.message,
-                        Position(source=source, line=number, column=m.start(3) + 1 + p.offset),
-                    )
-                )
+        if max(value, default="") >= "\u00c2":
+            for p in V.mojibake_problems(value):
+                pos = Position(source=source, line=number, column=at + 1 + p.offset)
+                findings.append(Diagnostic.make(p.code, p.message, pos))
     return _FileResult(findings, _records(papers), [], [])
 
 
