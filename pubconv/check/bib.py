@@ -469,3 +469,114 @@ def _day_problems(
         return []
     iso = f"{int(year_text):04d}-{month:02d}-{int(day_text):02d}"
     return [V.Problem(p.code, p.message, 0) for p in V.date_problems(iso)]
+
+
+# ----------------------------------------------------------------------------- syntax error positions
+
+_FIELD_START: Final = re.compile(r"[ \t]*[A-Za-z][\w:.+/-]*[ \t]*=")
+_SKIPPED: Final = re.compile(r"the @\S+ block starting at line (\d+) was skipped")
+
+
+def _culprit(text: str, start: int, stop: int) -> tuple[int, str] | None:
+    """In a broken entry ``text[start:stop]`` written one field per line, the field whose value
+    leaves a brace or quote open at the next field's line: (offset of the opening, what)."""
+    depth = 0
+    quote_at = -1
+    opened: list[int] = []
+    pos = start
+    first_line = True
+    while pos < stop:
+        end = text.find("\n", pos, stop)
+        end = stop if end < 0 else end
+        if not first_line and _FIELD_START.match(text, pos, end) is not None:
+            if quote_at >= 0 and depth == 1:
+                return quote_at, "'\"' is never closed"
+            if depth > 1 and opened:
+                return opened[-1 - (depth - 2)] if depth - 2 < len(opened) else opened[
+                    0
+                ], "'{' is never closed"
+        first_line = False
+        i = pos
+        while i < end:
+            ch = text[i]
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == "{":
+                depth += 1
+                if depth >= 2 and quote_at < 0:
+                    opened.append(i)
+            elif ch == "}":
+                depth -= 1
+                if depth >= 1 and opened:
+                    opened.pop()
+            elif ch == '"' and depth == 1:
+                quote_at = -1 if quote_at >= 0 else i
+            i += 1
+        pos = end + 1
+    return None
+
+
+def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> list[Diagnostic]:
+    """Reader syntax diagnostics moved to where the defect is, when the reader noticed it later.
+
+    The tokenizer reports where parsing failed; with a value left open that is often the next
+    field or the next entry. Entries written one field per line show the culprit: the field after
+    which a brace or quote stays open. A missing comma is reported at the end of the value that
+    lacks it rather than at the start of the next line."""
+    lines = LineIndex(text, source)
+    starts: list[int] | None = None
+    out: list[Diagnostic] = []
+    for d in diags:
+        pos = d.position
+        m = _SKIPPED.search(d.message)
+        if d.code not in ("PC100", "PC101", "PC102", "PC104") or m is None or pos is None or pos.line is None:
+            out.append(d)
+            continue
+        if starts is None:
+            starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        block_line = int(m.group(1))
+        if not (1 <= block_line <= len(starts) and pos.line <= len(starts)):
+            out.append(d)
+            continue
+        block = text.find("@", starts[block_line - 1])
+        offset = starts[pos.line - 1] + (pos.column or 1) - 1
+        found = _culprit(text, block, offset) if 0 <= block < offset else None
+        if found is not None and lines.position(found[0]).line != pos.line:
+            at, what = found
+            out.append(
+                Diagnostic.make(
+                    "PC101",
+                    f"unbalanced: {what} (the value runs into the next field); {m.group()}",
+                    lines.position(at),
+                    key=d.key or _block_key(text, block),
+                )
+            )
+            continue
+        if d.code == "PC102" and "after a field value" in d.message:
+            back = offset
+            while back > 0 and text[back - 1] in " \t\r\n":
+                back -= 1
+            if "\n" in text[back:offset]:
+                out.append(
+                    Diagnostic.make(
+                        "PC102",
+                        f"missing ',' after this field value; {m.group()}",
+                        lines.position(back),
+                        key=d.key or _block_key(text, block),
+                    )
+                )
+                continue
+        key = d.key or (_block_key(text, block) if block >= 0 else None)
+        out.append(
+            d if key == d.key else Diagnostic.make(d.code, d.message, pos, key=key, severity=d.severity)
+        )
+    return out
+
+
+_BLOCK_KEY: Final = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\r\n]*([^\s,{}()\"#%'=]+)[ \t\r\n]*,")
+
+
+def _block_key(text: str, block: int) -> str | None:
+    m = _BLOCK_KEY.match(text, block)
+    return m.group(1) if m is not None else None

@@ -27,7 +27,15 @@ from typing import Any
 
 from ..errors import Severity
 
-__all__ = ["Config", "ConfigError", "Suppression", "find_config", "load_config", "load_config_file"]
+__all__ = [
+    "Config",
+    "ConfigError",
+    "Suppression",
+    "find_config",
+    "find_tool_table",
+    "load_config",
+    "load_config_file",
+]
 
 
 class ConfigError(ValueError):
@@ -183,6 +191,26 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
         if alt.is_file():
             data = _toml_load(alt)
             table = data.get("check", data)
+            if isinstance(table, dict):
+                return alt, table
+    return None
+
+
+def find_tool_table(start: Path, name: str) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest ``[tool.pubconv.<name>]`` table of a ``pyproject.toml`` (or ``[<name>]`` of a
+    ``pubconv.toml``) at or above ``start``, with its file; used by ``pubconv fmt`` (``name="fmt"``)."""
+    here = start.resolve()
+    if here.is_file():
+        here = here.parent
+    for directory in (here, *here.parents):
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            table = _toml_load(pyproject).get("tool", {}).get("pubconv", {}).get(name)
+            if isinstance(table, dict):
+                return pyproject, table
+        alt = directory / "pubconv.toml"
+        if alt.is_file():
+            table = _toml_load(alt).get(name)
             if isinstance(table, dict):
                 return alt, table
     return None

@@ -277,7 +277,7 @@ def _check_bib(text: str, source: str, name: str) -> _FileResult:
     from . import bib
 
     papers, diags, blocks = _read_bib(name, text, source)
-    findings = _reader_findings(diags)
+    findings = bib.relocate_syntax_errors(text, source, _reader_findings(diags))
     scan = bib.scan(text, source, name, blocks=blocks, known_code=_known_code)
     findings.extend(scan.findings)
     own = scan.own_fields
