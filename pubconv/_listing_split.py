@@ -99,33 +99,51 @@ _STOPWORDS: Final = frozenset(
 )  # fmt: skip
 
 
-def _char_classes() -> tuple[str, str]:
-    """Regex classes for upper-case letters and for other letters (lower-case or caseless)."""
-    upper: list[tuple[int, int]] = []
-    other: list[tuple[int, int]] = []
+# The patterns below see a *shape* of the text (:func:`_shape`), not the text itself: every
+# non-ASCII upper-case letter of the BMP becomes ``À`` (or ``Ⓐ`` for the few upper-case
+# symbols that are not word characters), every other non-ASCII letter ``à``, every combining
+# accent U+0300-U+036F ``\u0301``; everything else is kept, one character for one, so
+# offsets carry over. The letter classes are then a handful of characters and compile in
+# milliseconds, where classes spelling out every letter of the BMP took most of a second.
+# Membership in the classes, ``\w``/``\b`` and every literal the patterns use are unchanged
+# (the stand-ins are themselves members of the class they stand for and have the same
+# word-character property), so each pattern matches the shape exactly where the original
+# classes matched the text.
+_UPPER_W = "\u00c0"  # À: an upper-case word character
+_UPPER_NW = "\u24b6"  # Ⓐ: an upper-case character that is not a word character
+_OTHER_W = "\u00e0"  # à: another letter
+_OTHER_NW = "\u0301"  # a combining accent (not a word character)
 
-    def add(ranges: list[tuple[int, int]], cp: int) -> None:
-        if ranges and ranges[-1][1] == cp - 1:
-            ranges[-1] = (ranges[-1][0], cp)
-        else:
-            ranges.append((cp, cp))
 
-    for cp in range(0x10000):  # the BMP keeps the classes compact (BIGCHARSET) and fast
+class _ShapeTable(dict[int, int]):
+    """``str.translate`` table for :func:`_shape`, filled on first sight of each BMP character."""
+
+    def __missing__(self, cp: int) -> int:
+        if cp >= 0x10000:
+            raise LookupError(cp)  # astral characters are outside the classes: kept as they are
         ch = chr(cp)
-        if ch.isupper() or ch.istitle():
-            add(upper, cp)
+        if cp < 0x80:
+            out = cp
+        elif ch.isupper() or ch.istitle():
+            out = ord(_UPPER_W if ch.isalnum() else _UPPER_NW)
         elif ch.isalpha() or 0x300 <= cp <= 0x36F:  # letters and combining accents
-            add(other, cp)
-
-    def render(ranges: list[tuple[int, int]]) -> str:
-        return "".join(
-            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
-        )
-
-    return render(upper), render(other)
+            out = ord(_OTHER_W if ch.isalnum() else _OTHER_NW)
+        else:
+            out = cp
+        self[cp] = out  # at most one entry per BMP code point
+        return out
 
 
-_U, _L = _char_classes()
+_SHAPES: Final = _ShapeTable()
+
+
+def _shape(text: str) -> str:
+    """``text`` with letters replaced by their class stand-ins (ASCII text is its own shape)."""
+    return text if text.isascii() else text.translate(_SHAPES)
+
+
+_U = f"A-Z{_UPPER_W}{_UPPER_NW}"
+_L = f"a-z{_OTHER_W}{_OTHER_NW}"
 U: Final = f"[{_U}]"
 L: Final = f"[{_L}]"
 _APOS = "'\u2019"
@@ -145,7 +163,6 @@ _PART = "|".join(sorted((re.escape(p) for p in PARTICLES), key=len, reverse=True
 # A quoted nickname: "Richie", “Richie”, (Richie).
 _NICK = f'(?:"[^"\\s]+"|\u201c[^\u201d\\s]+\u201d|\\({U}[^)\\s]*\\))'
 
-_TOKEN_PLAIN = re.compile(f"(?:{_CAPWH}|{_INIT}|{_INITW})")
 _TOKEN_CAMEL = re.compile(f"{U}[{_L}{_APOS}]*{U}")  # prefix test: a hump inside the first word
 _TOKEN_CAPS = re.compile(_CAPS)
 _TOKEN_INITW = re.compile(_INITW)
@@ -206,11 +223,12 @@ def _name_cost(item: str) -> float | None:
         return None
     if is_org(item):
         return 0.5 * max(item.count(" ") - 2, 0)
-    if _PERSON.fullmatch(item):
+    shape = _shape(item)
+    if _PERSON.fullmatch(shape):
         n = item.count(" ") + 1
-        camel = len(_CAMEL_WORD.findall(item))
+        camel = len(_CAMEL_WORD.findall(shape))
         if n == 1:
-            if _INITIALS_ONLY.fullmatch(item):
+            if _INITIALS_ONLY.fullmatch(shape):
                 return None  # ``A`` or ``G.A.`` alone is no name
             return 2.0 + camel  # a mononym or a bare family name
         return camel + (0.0 if n <= 4 else 0.5 * (n - 4))
@@ -224,7 +242,7 @@ def _name_cost(item: str) -> float | None:
         return None
     if len(words) == 1 and item.isalpha():
         return 3.0  # a lower-case or odd single word (``bob``)
-    if not _HAS_UPPER.match(words[-1]) and not _HAS_UPPER.match(words[0]):
+    if not _HAS_UPPER.match(shape, len(shape) - len(words[-1])) and not _HAS_UPPER.match(shape):
         return None
     return 3.0
 
@@ -255,7 +273,7 @@ def _title_end_cost(tail: str, first: str) -> float | None:
     if c.isdigit():
         return 0.3
     if c == ".":
-        return 3.0 if _INIT_END.search(tail) else 0.8
+        return 3.0 if _INIT_END.search(_shape(tail)) else 0.8
     if c.isupper() or c.istitle():
         if len(tail) >= 2 and not (tail[-2].isupper() or tail[-2].isdigit()):
             # a single capital after lower case ends the title: MoE, IndeX, frictionG
@@ -268,6 +286,7 @@ def _title_end_cost(tail: str, first: str) -> float | None:
     if c.isalpha():
         # lower-case end; camel-case words are less likely to end a title than names are to start
         head = tail[0]
+        tail = _shape(tail)
         humps = _CAMEL_WORD.search(tail) is not None  # Non-Experts has none, PyTorch has one
         if humps and _PLURAL_ACRONYM.fullmatch(tail):
             return 0.0  # LLMs, PDEs
@@ -284,6 +303,7 @@ def _title_end_cost(tail: str, first: str) -> float | None:
 
 def _first_cost(first: str, org: bool) -> float:
     """How unusual ``first`` is as the first word of the first author."""
+    first = _shape(first)
     if _TOKEN_CAPS.fullmatch(first):
         return 1.0
     if _TOKEN_CAMEL.match(first):
@@ -302,7 +322,8 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
     start = len(head[0]) if len(head) > MAX_ORG_WORDS else 0
     # a name is at most _MAX_NAME_CHARS long, so only the end of the item can hold it
     start = max(start, limit - _MAX_NAME_CHARS - 1)
-    for m in _CANDIDATE.finditer(item, start):
+    shape = _shape(item)
+    for m in _CANDIDATE.finditer(shape, start):
         p = m.end()
         lo = max(0, p - MAX_TOKEN - 24)  # the title's last word matters only by its end
         sp = item.rfind(" ", lo, p)
@@ -319,12 +340,13 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
         if end_cost is None:
             continue
         org = is_org(name)
-        if not _FIRST.fullmatch(first) and not (org and _BRAND.fullmatch(first)):
+        first_shape = shape[p:word_end]
+        if not _FIRST.fullmatch(first_shape) and not (org and _BRAND.fullmatch(first_shape)):
             continue
         name_cost = _name_cost(name)
         if name_cost is None:
             continue
-        glue = len(_GLUE.findall(item, start, p)) + len(_GLUE.findall(item, p))
+        glue = len(_GLUE.findall(shape, start, p)) + len(_GLUE.findall(shape, p))
         cost = name_cost + end_cost + _first_cost(first, org) + 1.5 * glue
         out.append((cost, p))
     return out

@@ -77,3 +77,29 @@ def _ref_fold(text: str) -> str:
 @example("ABC def_12")
 def test_key_fold_matches_reference(text: str) -> None:
     assert keys.fold(text) == _ref_fold(text)
+
+
+def test_listing_shape_keeps_classes_word_chars_and_literals() -> None:
+    """The splitter's patterns see a shape of the text; every BMP character must keep its class."""
+    from pubconv import _listing_split as split
+
+    upper_re, other_re, word_re, misc_re = (
+        re.compile(split.U),
+        re.compile(split.L),
+        re.compile(r"\w"),
+        re.compile(r"\s|\d"),
+    )
+    for cp in range(0x10000):
+        ch = chr(cp)
+        shape = split._shape(ch)
+        assert len(shape) == 1
+        upper = ch.isupper() or ch.istitle()
+        other = not upper and (ch.isalpha() or 0x300 <= cp <= 0x36F)
+        assert (upper_re.fullmatch(shape) is not None) == upper, hex(cp)
+        assert (other_re.fullmatch(shape) is not None) == other, hex(cp)
+        assert (word_re.fullmatch(shape) is None) == (word_re.fullmatch(ch) is None), hex(cp)
+        assert (misc_re.fullmatch(shape) is None) == (misc_re.fullmatch(ch) is None), hex(cp)
+        if cp < 0x80 or not (upper or other):
+            assert shape == ch, hex(cp)
+    astral = "\U0001d400x"
+    assert split._shape("É" + astral) == "À" + astral
