@@ -30,7 +30,7 @@ from ..errors import CODES, Diagnostic, Severity
 from ..model import Paper, Position
 from . import validators as V
 from .config import Config, Suppression
-from .rules import RULES
+from .rules import CHECK_SEVERITY, RULES
 
 __all__ = ["CheckReport", "check_paths", "check_text", "iter_citation_files"]
 
@@ -426,13 +426,16 @@ def _check_csl(text: str, source: str, name: str) -> _FileResult:
             return str(ident) if ident is not None else None
         return None
 
-    # schema problems not already reported by the reader at the same path
-    reported = {(d.position.path if d.position else None) for d in findings}
+    # schema problems the reader did not report at the same path; where it did, its finding
+    # (with its own code) becomes an error: the file fails the CSL-JSON schema there
+    reported = {(d.position.path if d.position else None): i for i, d in enumerate(findings)}
     if isinstance(data, list):
         for path, message in csl_schema_errors(data):
             p = pos(path)
-            if p.path in reported:
-                continue  # the reader said it already, with its own code
+            hit = reported.get(p.path)
+            if hit is not None:
+                findings[hit] = replace(findings[hit], severity=Severity.ERROR)
+                continue
             findings.append(Diagnostic.make("PC730", f"{p.path}: {message}", p, key=key_at(path)))
     seen: dict[str, Position] = {}
     for i, item in enumerate(items):
@@ -960,7 +963,7 @@ def _finalise(
         if ident in seen:
             continue
         seen.add(ident)
-        severity = config.severity_of(d.code, d.severity)
+        severity = config.severity_of(d.code, CHECK_SEVERITY.get(d.code, d.severity))
         out.append(d if severity is d.severity else replace(d, severity=severity))
     out.sort(key=_order)
     return out

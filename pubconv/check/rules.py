@@ -16,7 +16,7 @@ from typing import Final
 
 from ..errors import CODES, Severity
 
-__all__ = ["ALL_FORMATS", "RULES", "Rule", "rule"]
+__all__ = ["ALL_FORMATS", "CHECK_SEVERITY", "RULES", "Rule", "rule"]
 
 ALL_FORMATS: Final = ("bibtex", "biblatex", "csljson", "ris", "jats", "listing", "cff")
 _BIB: Final = ("bibtex", "biblatex")
@@ -35,9 +35,14 @@ class Rule:
     formats: tuple[str, ...]
 
 
+#: reader codes ``check`` reports at another severity than the reader: text that belongs to no
+#: entry or record, and records cut off before their end, mean a broken file (readers skip them)
+CHECK_SEVERITY: Final = {"PC103": Severity.ERROR, "PC104": Severity.ERROR}
+
+
 def _r(code: str, hint: str, formats: tuple[str, ...] = ALL_FORMATS) -> Rule:
     severity, title = CODES[code]
-    return Rule(code, severity, title, hint, formats)
+    return Rule(code, CHECK_SEVERITY.get(code, severity), title, hint, formats)
 
 
 #: Every rule ``check`` reports, in code order.
