@@ -576,11 +576,17 @@ def _convert(
                 p["issued"] = Date(year=int(m.group(1)), month=mo, day=dy)
     if "urldate" in f:
         m = _ISO.fullmatch(f["urldate"].strip())
-        if m is not None and (not m.group(2) or 1 <= int(m.group(2)) <= 12):
+        if (
+            m is not None
+            and (not m.group(2) or 1 <= int(m.group(2)) <= 12)
+            and (not m.group(3) or 1 <= int(m.group(3)) <= 31)
+        ):
             f.pop("urldate")
             mo = int(m.group(2)) if m.group(2) else None
             dy = int(m.group(3)) if m.group(3) and mo else None
             p["accessed"] = Date(year=int(m.group(1)), month=mo, day=dy)
+        elif m is not None:
+            warn("PC220", f"urldate {f['urldate']!r} is not a date; kept as a field", "urldate")
     # identifiers
     if "doi" in f:
         p["doi"] = _norm_doi(verb("doi") or "") or None
