@@ -55,8 +55,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .errors import Diagnostic, Severity
 from .formats._bibtex.tokenizer import Block, LineIndex, tokenize
@@ -124,8 +125,47 @@ class FormatOptions:
     """Rewrite citation keys with :func:`normalize_key` (and the ``crossref``-like fields naming them)."""
 
     def __post_init__(self) -> None:
+        if isinstance(self.indent, bool) or not isinstance(self.indent, int):
+            raise ValueError(f"indent must be an integer, got {self.indent!r}")
         if not 0 <= self.indent <= _MAX_INDENT:
             raise ValueError(f"indent must be between 0 and {_MAX_INDENT}, got {self.indent}")
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], **overrides: Any) -> FormatOptions:
+        """Options from a ``[tool.pubconv.fmt]`` table; ``overrides`` (command-line flags) win::
+
+            [tool.pubconv.fmt]
+            sort-fields = true                    # false: keep the source order
+            field-order = ["author", "title", "year"]
+            indent = 2
+            align = true
+            normalize-keys = false
+
+        Raises :class:`ValueError` for an unknown key or a value of the wrong type."""
+        kwargs: dict[str, Any] = {}
+        for key, value in data.items():
+            name = str(key).replace("-", "_")
+            if name not in _CONFIG_TYPES:
+                known = ", ".join(k.replace("_", "-") for k in _CONFIG_TYPES)
+                raise ValueError(f"unknown key {key!r} in [tool.pubconv.fmt] (known: {known})")
+            if name == "field_order":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise ValueError('field-order must be a list of field names, e.g. ["author", "title"]')
+                value = tuple(v.strip().lower() for v in value)
+            elif not isinstance(value, _CONFIG_TYPES[name]) or (name == "indent" and isinstance(value, bool)):
+                raise ValueError(f"{key} must be {_CONFIG_TYPES[name].__name__}, got {value!r}")
+            kwargs[name] = value
+        kwargs.update(overrides)
+        return cls(**kwargs)
+
+
+_CONFIG_TYPES: dict[str, type] = {
+    "sort_fields": bool,
+    "field_order": list,
+    "indent": int,
+    "align": bool,
+    "normalize_keys": bool,
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -297,15 +297,22 @@ def _fmt_main(args_list: list[str]) -> int:
     mode.add_argument("-i", "--in-place", action="store_true", help="rewrite the files (atomically)")
     order = parser.add_mutually_exclusive_group()
     order.add_argument(
-        "--sort-fields", dest="sort_fields", action="store_true", default=True,
+        "--sort-fields", dest="sort_fields", action="store_const", const=True,
         help="canonical field order (default)",
     )  # fmt: skip
-    order.add_argument("--keep-order", dest="sort_fields", action="store_false", help="keep the field order")
-    parser.add_argument(
-        "--indent", type=int, default=2, metavar="N", help="spaces before a field (default 2)"
+    order.add_argument(
+        "--keep-order", dest="sort_fields", action="store_const", const=False, help="keep the field order"
     )
-    parser.add_argument("--no-align", dest="align", action="store_false", help="do not align the '=' signs")
-    parser.add_argument("--normalize-keys", action="store_true", help="fold citation keys to ASCII")
+    parser.add_argument("--indent", type=int, metavar="N", help="spaces before a field (default 2)")
+    parser.add_argument(
+        "--no-align", dest="align", action="store_const", const=False, help="do not align the '=' signs"
+    )
+    parser.add_argument(
+        "--normalize-keys", action="store_const", const=True, help="fold citation keys to ASCII"
+    )
+    parser.add_argument(
+        "--no-config", action="store_true", help="ignore [tool.pubconv.fmt] in pyproject.toml / pubconv.toml"
+    )
     parser.add_argument("--encoding", metavar="NAME", help="input encoding (default: UTF-8)")
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     args = parser.parse_args(args_list)
@@ -318,13 +325,28 @@ def _fmt_main(args_list: list[str]) -> int:
         parser.error("several files: use --in-place or --check (without them one file is printed)")
     if args.in_place and "-" in args.files:
         parser.error("--in-place cannot rewrite standard input")
+    flags = {"sort_fields": args.sort_fields, "indent": args.indent, "align": args.align,
+             "normalize_keys": args.normalize_keys}  # fmt: skip
+    overrides = {name: value for name, value in flags.items() if value is not None}
     try:
-        options = FormatOptions(
-            sort_fields=args.sort_fields, indent=args.indent, align=args.align,
-            normalize_keys=args.normalize_keys,
-        )  # fmt: skip
+        options = FormatOptions(**overrides)
     except ValueError as exc:
         parser.error(str(exc))
+    if not args.no_config:
+        from pathlib import Path
+
+        from .check.config import ConfigError, find_tool_table
+
+        found = None
+        try:
+            first = next((Path(f) for f in args.files if f != "-"), None)
+            found = find_tool_table(first.absolute().parent if first else Path.cwd(), "fmt")
+            if found is not None:
+                options = FormatOptions.from_mapping(found[1], **overrides)
+        except (ValueError, OSError) as exc:  # ConfigError (a ValueError) names its file already
+            where = f"{found[0]}: " if found is not None and not isinstance(exc, ConfigError) else ""
+            sys.stderr.write(f"pubconv: error: {where}{exc}\n")
+            return EXIT_USAGE
 
     def note(message: str) -> None:
         if not args.quiet:

@@ -435,3 +435,41 @@ def test_cli_usage_errors(tmp_path: Path) -> None:
     assert run_cli(["fmt"])[0] == 2
     code, _, err = run_cli(["fmt", "--check", str(tmp_path / "missing.bib"), str(a)])
     assert code == 2 and "cannot read" in err
+
+
+def test_options_from_mapping() -> None:
+    options = FormatOptions.from_mapping(
+        {"sort-fields": False, "field-order": ["Year", "title"], "indent": 4, "align": False}, indent=1
+    )
+    assert options == FormatOptions(sort_fields=False, field_order=("year", "title"), indent=1, align=False)
+    for bad in (
+        {"indent": True},
+        {"indent": "2"},
+        {"align": 1},
+        {"field-order": "author"},
+        {"colour": "red"},
+    ):
+        with pytest.raises(ValueError):
+            FormatOptions.from_mapping(bad)
+
+
+def test_cli_reads_tool_pubconv_fmt(tmp_path: Path) -> None:
+    """``[tool.pubconv.fmt]`` of the nearest pyproject.toml (from the first file's folder); flags win."""
+    project = tmp_path / "project"
+    (project / "refs").mkdir(parents=True)
+    (project / "pyproject.toml").write_text(
+        '[tool.pubconv.fmt]\nindent = 4\nalign = false\nfield-order = ["year"]\n', encoding="utf-8"
+    )
+    src = project / "refs" / "a.bib"
+    src.write_text(MESSY, encoding="utf-8")
+    code, out, _ = run_cli(["fmt", str(src)])
+    assert code == 0 and out == "@article{k,\n    year = 2020,\n    title = {T},\n    author = {A},\n}\n"
+    code, out, _ = run_cli(["fmt", "--indent", "1", str(src)])
+    assert code == 0 and out.startswith("@article{k,\n year = 2020,\n")
+    assert run_cli(["fmt", "--no-config", str(src)])[1] == CLEAN
+    (project / "pyproject.toml").write_text("[tool.pubconv.fmt]\nindent = 'wide'\n", encoding="utf-8")
+    code, _, err = run_cli(["fmt", str(src)])
+    assert code == 2 and "pyproject.toml: indent must be int" in err
+    (project / "pyproject.toml").write_text("[tool.pubconv.fmt\n", encoding="utf-8")
+    code, _, err = run_cli(["fmt", str(src)])
+    assert code == 2 and "invalid TOML" in err
