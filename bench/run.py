@@ -241,16 +241,17 @@ def make_listing(dev_path, truth_path, n_target, dest):
 
 # --------------------------------------------------------------------------- regression guard (CI)
 
-# Limits on pubconv's cost per entry relative to bibtexparser's parse + write of
-# tugboat.bib, measured in the same run (so the machine's speed cancels out).
-# Chosen from measured ratios (docs/performance.md, "Regression guard"): above
-# the highest ratio seen on a busy shared 2-core machine, below twice the usual
-# one, so that a change that halves pubconv's speed fails and noise does not.
-# When pubconv gets faster, lower them; the guard prints a hint when a ratio
-# falls below a third of its limit.
+# Limits on pubconv's CPU time per entry relative to bibtexparser's parse + write
+# of tugboat.bib, measured in the same run (so the machine's speed cancels out).
+# Chosen from measured ratios (docs/performance.md, "Regression guard"): about
+# 1.6x the ratio measured when they were set, so run-to-run noise passes and a
+# change that halves pubconv's speed (ratio x2) fails. A run that made every
+# read and write happen twice measured 1.12x and 0.59x: both failed. When
+# pubconv gets faster, lower them; the guard prints a hint when a ratio falls
+# below a third of its limit.
 GUARD_LIMITS = {
-    "bibtex": 1.1,  # pubconv BibTeX->BibTeX wall / bibtexparser wall, tugboat.bib (seen: 0.55-0.69)
-    "listing": 1.0,  # pubconv listing->BibTeX s/entry / bibtexparser BibTeX->BibTeX s/entry (seen: 0.31-0.58)
+    "bibtex": 1.0,  # pubconv BibTeX->BibTeX CPU / bibtexparser CPU, tugboat.bib (measured 0.61-0.62)
+    "listing": 0.55,  # pubconv listing->BibTeX CPU/entry / bibtexparser CPU/entry (measured 0.31-0.34)
 }
 GUARD_LISTING_ENTRIES = 20_000
 
@@ -269,13 +270,23 @@ def count_bib_entries(path):
     return n
 
 
+def run_cpu(cmd):
+    """Run one command; return (wall s, CPU s = user + system of it and its children, exit code)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, cwd=REPO)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t0, usage.ru_utime + usage.ru_stime, p.returncode
+
+
 def run_guard(args):
     """``--guard``: pubconv against bibtexparser in one run; exit 1 if a ratio exceeds its limit.
 
     Three jobs, alternating, ``--reps`` times (default 3): BibTeX->BibTeX on
     tugboat.bib with pubconv and with bibtexparser (parse_file + write_string),
     and pubconv listing->BibTeX on a 20k-entry listing built from the dev set.
-    The ratios use each job's fastest repetition.
+    The ratios compare CPU time (user + system), each job's cheapest repetition.
     Exit 0: within the limits (or the corpus is absent: skipped, as the tests
     do); 1: a ratio is over its limit; 2: bibtexparser is not installed.
     """
@@ -287,8 +298,8 @@ def run_guard(args):
     if not tugboat.is_file() or not dev.is_file():
         print(f"guard skipped: corpus not found at {corpus}", file=sys.stderr)
         return 0
-    found = detect()
-    if not found["bibtexparser"]["path"]:
+    probe = subprocess.run([PY, "-c", "import bibtexparser"], capture_output=True, timeout=60)
+    if probe.returncode != 0:
         print("guard cannot run: bibtexparser is not installed (pip install -e '.[test]')", file=sys.stderr)
         return 2
     pubconv = [PY, "-m", "pubconv"]
@@ -296,31 +307,37 @@ def run_guard(args):
     try:
         listing, listing_n = make_listing(dev, corpus / "listing" / "dev-arxiv.truth.json",
                                           GUARD_LISTING_ENTRIES, tmp / "large.txt")
-        rows = measure("guard", [
-            ("pubconv", pubconv + [str(tugboat), "--to", "bibtex", "-q", "-o", str(tmp / "out.bib")], None),
-            ("bibtexparser", [PY, ANCHORS_PY, "bibtexparser", str(tugboat), str(tmp / "bp.bib")], None),
-            ("pubconv listing", pubconv + [str(listing), "--to", "bibtex", "-q", "-o", str(tmp / "l.bib")], None),
-        ], reps, tmp)
+        tools = [
+            ("pubconv", pubconv + [str(tugboat), "--to", "bibtex", "-q", "-o", str(tmp / "out.bib")]),
+            ("bibtexparser", [PY, ANCHORS_PY, "bibtexparser", str(tugboat), str(tmp / "bp.bib")]),
+            ("pubconv listing", pubconv + [str(listing), "--to", "bibtex", "-q", "-o", str(tmp / "l.bib")]),
+        ]
+        cpu = {name: [] for name, _ in tools}
+        for rep in range(reps):
+            for name, cmd in tools:
+                wall, seconds, rc = run_cpu(cmd)
+                if rc not in (0, 1):  # 1: pubconv converted but some records failed
+                    print(f"guard: {name} failed (exit {rc}): {' '.join(cmd)}", file=sys.stderr)
+                    return 1
+                cpu[name].append(seconds)
+                print(f"  guard {name:<16} rep {rep + 1}/{reps}: {wall:7.2f} s wall {seconds:7.2f} s CPU",
+                      file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    failed = [r for r in rows if r.get("status") != "ok"]
-    if failed:
-        for r in failed:
-            print(f"guard: {r['tool']}: {r['status']}", file=sys.stderr)
-        return 1
-    # the fastest repetition of each: load from other processes only ever adds time
-    best = {r["tool"]: min(w for w, _ in r["samples"]) for r in rows}
+    # CPU time (user + system) of each job's cheapest repetition: other processes on a busy
+    # machine stretch wall time a lot and CPU time little, and they only ever add to either
+    best = {name: min(values) for name, values in cpu.items()}
     entries = count_bib_entries(tugboat)
     bp_per_entry = best["bibtexparser"] / entries
     listing_per_entry = best["pubconv listing"] / listing_n
     checks = [
-        ("bibtex", "BibTeX->BibTeX tugboat: pubconv wall / bibtexparser wall",
+        ("bibtex", "BibTeX->BibTeX tugboat: pubconv CPU s / bibtexparser CPU s",
          best["pubconv"] / best["bibtexparser"]),
-        ("listing", "listing->BibTeX: pubconv s/entry / bibtexparser BibTeX->BibTeX s/entry",
+        ("listing", "listing->BibTeX: pubconv CPU s/entry / bibtexparser BibTeX->BibTeX CPU s/entry",
          listing_per_entry / bp_per_entry),
     ]
     lines = [
-        f"fastest of {reps}: bibtexparser BibTeX->BibTeX {entries / best['bibtexparser']:,.0f} entries/s "
+        f"CPU time, best of {reps}: bibtexparser BibTeX->BibTeX {entries / best['bibtexparser']:,.0f} entries/s "
         f"({entries} entries, {best['bibtexparser']:.2f} s); "
         f"pubconv BibTeX->BibTeX {entries / best['pubconv']:,.0f} entries/s ({best['pubconv']:.2f} s); "
         f"pubconv listing->BibTeX {1 / listing_per_entry:,.0f} entries/s ({listing_n} entries)",
@@ -338,7 +355,7 @@ def run_guard(args):
     print("\n".join(lines))
     if args.json:
         args.json.write_text(json.dumps({
-            "machine": machine_description(), "reps": reps, "checks": results, "rows": rows,
+            "machine": machine_description(), "reps": reps, "checks": results, "cpu_s": cpu,
         }, indent=2), encoding="utf-8")
     return status
 
