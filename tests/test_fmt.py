@@ -280,6 +280,39 @@ def test_generated_syntax(text: str, indent: int, align: bool) -> None:
     assert format_bibtex(normalized.text, options=options).text == normalized.text
 
 
+# --------------------------------------------------------------------------- the reader's fixtures
+
+READER_FIXTURES = sorted(
+    p
+    for d in ("bibtex", "biblatex", "invalid/bibtex", "invalid/biblatex")
+    for p in (FIXTURES / d).glob("*.bib")
+)
+
+
+@pytest.mark.parametrize("path", READER_FIXTURES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_reader_fixtures(path: Path) -> None:
+    """Every .bib fixture of the readers: refused only with syntax diagnostics; otherwise idempotent,
+    and the reader sees the same papers and diagnostics (exactly so with --keep-order)."""
+    text = path.read_text(encoding="utf-8")
+    dialect = "biblatex" if "biblatex" in path.parts else "bibtex"
+    result = format_bibtex(text, source=path.name)
+    if result.text is None:
+        syntax = {d.code for d in _read(text, dialect).diagnostics} & {
+            "PC100",
+            "PC101",
+            "PC102",
+            "PC103",
+            "PC104",
+        }
+        assert syntax and {d.code for d in result.diagnostics} <= syntax | {"PC103"}
+        return
+    assert format_bibtex(result.text).text == result.text
+    assert_same_semantics(text, result.text, exact=False, dialect=dialect)
+    kept = _formatted(text, FormatOptions(sort_fields=False))
+    assert kept.text is not None
+    assert_same_semantics(text, kept.text, exact=True, dialect=dialect)
+
+
 # --------------------------------------------------------------------------- real bibliographies
 
 
