@@ -74,7 +74,16 @@ def decode(data: bytes, source: str = "<bytes>", encoding: str | None = None) ->
     if encoding is not None:
         return _normalise(data.decode(encoding)), []
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _normalise(data.decode("utf-16")), []
+        try:
+            return _normalise(data.decode("utf-16")), []
+        except UnicodeDecodeError as exc:  # odd length or a broken surrogate pair
+            diag = Diagnostic.make(
+                "PC105",
+                f"input has a UTF-16 byte-order mark but is not valid UTF-16 ({exc.reason} at byte "
+                f"{exc.start}); the bad bytes were replaced by U+FFFD",
+                Position(source=source, line=1, column=1),
+            )
+            return _normalise(data.decode("utf-16", errors="replace")), [diag]
     try:
         return _normalise(data.decode("utf-8-sig")), []
     except UnicodeDecodeError as exc:
@@ -375,6 +384,12 @@ def dump(
         with _atomic_output(os.fspath(path_or_file)) as out:
             for chunk in chunks:
                 out.write(chunk)
+                if len(diags) >= 1024:  # keep memory flat on long streams (one info per generated key)
+                    if strict:
+                        diags[:] = [d for d in diags if _is_reportable(d)]
+                    else:
+                        _emit(diags, strict=False)
+                        diags.clear()
             if strict:
                 _emit(diags, strict=True)
     else:
@@ -410,6 +425,8 @@ class ConvertReport:
     """Diagnostics at error level (a record, or part of an input, was not converted)."""
     warnings: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    """The warning- and error-level diagnostics; info-level ones (a generated citation key for
+    every record of a listing) only go to ``on_diagnostic``, so memory stays flat on long streams."""
 
 
 @contextmanager
@@ -464,11 +481,12 @@ def read_text(path_or_file: PathOrFile, *, encoding: str | None = None) -> tuple
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Replace the file ``path`` by ``text`` (UTF-8) atomically, keeping its permission bits.
+    """Replace the file ``path`` by ``text`` (UTF-8) atomically, keeping its permission bits
+    (a symbolic link is followed: its target is replaced, the link stays).
 
     .. versionadded:: 0.2
     """
-    with _atomic_output(os.fspath(path)) as out:
+    with _atomic_output(os.path.realpath(os.fspath(path))) as out:
         out.write(text)
 
 
@@ -665,7 +683,8 @@ def convert_files(
             report.errors += 1
         elif d.severity is Severity.WARNING:
             report.warnings += 1
-        report.diagnostics.append(d)
+        if _is_reportable(d):  # info (one per generated key) would grow with the stream
+            report.diagnostics.append(d)
         if on_diagnostic is not None:
             on_diagnostic(d)
 

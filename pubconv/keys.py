@@ -14,8 +14,11 @@ suffix, code ``PC402``); papers without a key get a generated one (``PC402``).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Final
 
@@ -118,24 +121,88 @@ def _suffix(i: int) -> str:
     return out
 
 
-class KeyAllocator:
-    """Allocates unique citation keys for one output file."""
+class _KeySet:
+    """A compact set of keys: 64-bit fingerprints in an open-addressing table.
+
+    A streamed output file can hold millions of keys; as ``str`` objects in a ``set``
+    they took about 110 bytes each, here they take at most 16. Two different keys
+    share a fingerprint with probability 2**-64 per pair (about 3e-8 over a million
+    keys); the only effect would be a needless collision suffix, never a duplicate.
+    """
+
+    __slots__ = ("_mask", "_size", "_table")
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
+        self._table = array("Q", bytes(8 * 1024))
+        self._mask = 1023
+        self._size = 0
+
+    @staticmethod
+    def _fingerprint(key: str) -> int:
+        digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        return int.from_bytes(digest, "little") or 1  # 0 marks an empty slot
+
+    def _slot(self, fp: int) -> int:
+        table, mask = self._table, self._mask
+        i = fp & mask
+        while True:
+            found = table[i]
+            if found == fp or found == 0:
+                return i
+            i = (i + 1) & mask
+
+    def __contains__(self, key: str) -> bool:
+        fp = self._fingerprint(key)
+        return self._table[self._slot(fp)] == fp
+
+    def __len__(self) -> int:
+        return self._size
+
+    def add(self, key: str) -> None:
+        fp = self._fingerprint(key)
+        i = self._slot(fp)
+        if self._table[i] == fp:
+            return
+        self._table[i] = fp
+        self._size += 1
+        if 2 * self._size > self._mask:  # keep the load at most 1/2: short probe runs
+            old = self._table
+            self._mask = 2 * len(old) - 1
+            self._table = array("Q", bytes(16 * len(old)))
+            for fp in old:
+                if fp:
+                    self._table[self._slot(fp)] = fp
+
+
+#: Base keys whose next collision suffix is remembered (an LRU; older ones start again at ``a``).
+_NEXT_MAX: Final = 4096
+
+
+class KeyAllocator:
+    """Allocates unique citation keys for one output file.
+
+    Memory grows by about 16 bytes per key (see :class:`_KeySet`), so a streamed
+    conversion of millions of records stays small.
+    """
+
+    def __init__(self) -> None:
+        self.used = _KeySet()
+        """The keys given out so far, lower-cased (BibTeX compares keys case-insensitively)."""
         # next suffix index to try per base key: keeps n collisions linear, not quadratic
-        self._next: dict[str, int] = {}
+        self._next: OrderedDict[str, int] = OrderedDict()
 
     def _unique(self, base: str) -> str:
         low = base.lower()
         if low not in self.used:
             return base
-        i = self._next.get(low, 0)
+        i = self._next.pop(low, 0)
         while True:
             cand = base + _suffix(i)
             i += 1
             if cand.lower() not in self.used:
                 self._next[low] = i
+                if len(self._next) > _NEXT_MAX:
+                    self._next.popitem(last=False)
                 return cand
 
     def allocate(

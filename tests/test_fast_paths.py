@@ -103,3 +103,27 @@ def test_listing_shape_keeps_classes_word_chars_and_literals() -> None:
             assert shape == ch, hex(cp)
     astral = "\U0001d400x"
     assert split._shape("É" + astral) == "À" + astral
+
+
+@given(st.lists(st.text(max_size=6), max_size=300), st.lists(st.text(max_size=6), max_size=50))
+def test_key_set_matches_a_set(added: list[str], probes: list[str]) -> None:
+    compact = keys._KeySet()
+    exact: set[str] = set()
+    for k in added:
+        compact.add(k)
+        exact.add(k)
+        assert k in compact
+    assert len(compact) == len(exact)
+    for k in probes + added:
+        assert (k in compact) == (k in exact)
+
+
+def test_key_allocator_many_collisions_stay_unique() -> None:
+    from pubconv.model import Date, Name, Paper
+
+    alloc = keys.KeyAllocator()
+    paper = Paper(title="Same", author=(Name(family="Smith"),), issued=Date(year=2020))
+    got = [alloc.allocate(paper) for _ in range(3000)]
+    assert len({k.lower() for k in got}) == 3000
+    assert got[:3] == ["smith2020same", "smith2020samea", "smith2020sameb"]
+    assert len(alloc.used) == 3000
