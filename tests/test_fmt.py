@@ -506,3 +506,12 @@ def test_cli_reads_tool_pubconv_fmt(tmp_path: Path) -> None:
     (project / "pyproject.toml").write_text("[tool.pubconv.fmt\n", encoding="utf-8")
     code, _, err = run_cli(["fmt", str(src)])
     assert code == 2 and "invalid TOML" in err
+
+
+def test_cli_in_place_follows_a_symlink(tmp_path: Path) -> None:
+    target = tmp_path / "real.bib"
+    target.write_text(MESSY, encoding="utf-8")
+    link = tmp_path / "link.bib"
+    link.symlink_to(target)
+    assert run_cli(["fmt", "-i", "-q", str(link)]) == (0, "", "")
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == CLEAN
