@@ -781,6 +781,8 @@ def _iter(text: str, source: str, diags: list[Diagnostic]) -> Iterator[Paper]:
 
 _FIELD_VALUES: Final = operator.attrgetter(*(f for f, _, _ in _FIELDS))
 _OVERRIDABLE_VALUES: Final = operator.attrgetter(*_OVERRIDABLE)
+_OVERRIDABLE_DEFAULTS: Final = tuple(_FIELD_DEFAULTS[f] for f in _OVERRIDABLE)
+_TYPE_DEFAULT: Final = _FIELD_DEFAULTS["type"]
 _NAME_VALUES: Final = operator.attrgetter(*(attr for _, attr in _NAME_KEYS))
 
 
@@ -834,16 +836,15 @@ def _title_text(p: Paper) -> str:
 def _item(p: Paper, key: str) -> dict[str, Any]:
     item = _base_item(p, key)
     kw, _ = _convert(item, _Ctx("<check>", None, None, []), "$")
-    kw.pop("raw", None)
     mine = _OVERRIDABLE_VALUES(p)
-    try:
-        theirs: tuple[Any, ...] | None = _OVERRIDABLE_VALUES(Paper(**kw))
-    except (TypeError, ValueError):
-        theirs = None
-    if theirs is None:
+    # what Paper(**kw) would hold, without building it: kw names Paper fields only, and the
+    # item type is the one thing Paper checks
+    if kw.get("type", _TYPE_DEFAULT) not in ITEM_TYPES:
         differ = list(_OVERRIDABLE)
     else:
-        differ = [f for f, a, b in zip(_OVERRIDABLE, mine, theirs, strict=True) if b != a]
+        differ = [
+            f for f, a, d in zip(_OVERRIDABLE, mine, _OVERRIDABLE_DEFAULTS, strict=True) if kw.get(f, d) != a
+        ]
     if differ:
         # pubconv's JSON form of a field does not depend on the others: one conversion of a
         # paper holding just the differing fields serves every override (a default is null)

@@ -84,6 +84,7 @@ from __future__ import annotations
 import calendar
 import functools
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any, Final
@@ -769,16 +770,31 @@ def _pubconv_line(fix: dict[str, Any]) -> str:
     return "N1  - " + _PUBCONV + json.dumps(fix, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
+_SUPPORTED: Final = tuple(sorted(SUPPORTS))
+_SUPPORTED_VALUES: Final = operator.attrgetter(*_SUPPORTED)
+
+
 def _fix(paper: Paper, lines: list[str]) -> dict[str, Any]:
     """The supported fields that the record's tags do not give back exactly (pubconv JSON form)."""
-    want = paper_to_dict(normalize(paper))
     back = [p for p in iter_read(lines) if isinstance(p, Paper)]
-    got = paper_to_dict(back[0]) if back else {}
     fix: dict[str, Any] = {}
-    for k in SUPPORTS:
-        w, g = want.get(k), got.get(k)
-        if w != g:
-            fix[k] = w
+    if back:
+        # normalize(paper) keeps every supported field as it is, and values whose JSON forms
+        # differ are unequal: compare the values, and the JSON forms of the misses only
+        mine = _SUPPORTED_VALUES(paper)
+        theirs = _SUPPORTED_VALUES(back[0])
+        differ = [(k, w, g) for k, w, g in zip(_SUPPORTED, mine, theirs, strict=True) if w != g]
+        if differ:
+            want_json = paper_to_dict(Paper(**{k: w for k, w, _ in differ}))
+            got_json = paper_to_dict(Paper(**{k: g for k, _, g in differ}))
+            fix = {k: want_json.get(k) for k, _, _ in differ if want_json.get(k) != got_json.get(k)}
+        want = {"type": paper.type}
+    else:
+        want = paper_to_dict(normalize(paper))
+        for k in SUPPORTS:
+            w = want.get(k)
+            if w is not None:
+                fix[k] = w
     if "category" in fix:
         # GEN + a category in the pubconv line reads as article: say the type only when needed
         fix.pop("type", None)
