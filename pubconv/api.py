@@ -430,12 +430,12 @@ class ConvertReport:
 
 
 @contextmanager
-def _atomic_output(path: str) -> Iterator[IO[str]]:
+def _atomic_output(path: str, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """A text file that replaces ``path`` only when the block succeeds."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".pubconv-", suffix=".tmp", dir=directory)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
+        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as out:
             yield out
         if os.path.exists(path):
             os.chmod(tmp, os.stat(path).st_mode & 0o7777)
@@ -480,13 +480,13 @@ def read_text(path_or_file: PathOrFile, *, encoding: str | None = None) -> tuple
         return decode(data, name)
 
 
-def write_text(path: str | os.PathLike[str], text: str) -> None:
-    """Replace the file ``path`` by ``text`` (UTF-8) atomically, keeping its permission bits
-    (a symbolic link is followed: its target is replaced, the link stays).
+def write_text(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> None:
+    """Replace the file ``path`` by ``text`` atomically, keeping its permission bits (a symbolic
+    link is followed: its target is replaced, the link stays).
 
     .. versionadded:: 0.2
     """
-    with _atomic_output(os.path.realpath(os.fspath(path))) as out:
+    with _atomic_output(os.path.realpath(os.fspath(path)), encoding) as out:
         out.write(text)
 
 

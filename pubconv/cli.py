@@ -313,7 +313,9 @@ def _fmt_main(args_list: list[str]) -> int:
     parser.add_argument(
         "--no-config", action="store_true", help="ignore [tool.pubconv.fmt] in pyproject.toml / pubconv.toml"
     )
-    parser.add_argument("--encoding", metavar="NAME", help="input encoding (default: UTF-8)")
+    parser.add_argument(
+        "--encoding", metavar="NAME", help="encoding of the files, kept by --in-place (default: UTF-8)"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     args = parser.parse_args(args_list)
 
@@ -385,7 +387,7 @@ def _fmt_main(args_list: list[str]) -> int:
                     status = max(status, EXIT_FINDINGS)
             elif args.in_place:
                 if result.changed:
-                    api.write_text(name, result.text)
+                    api.write_text(name, result.text, encoding=args.encoding or "utf-8")
                     note(f"reformatted {display}")
             else:
                 sys.stdout.write(result.text)

@@ -456,6 +456,8 @@ def test_cli_refuses_non_utf8(tmp_path: Path) -> None:
     assert code == 1 and "PC105" in err and latin.read_bytes() == data
     code, out, _ = run_cli(["fmt", "--encoding", "cp1252", str(latin)])
     assert code == 0 and "Café" in out
+    assert run_cli(["fmt", "-i", "-q", "--encoding", "cp1252", str(latin)]) == (0, "", "")
+    assert latin.read_bytes() == "@misc{a,\n  title = {Café},\n}\n".encode("cp1252")  # encoding kept
 
 
 def test_cli_usage_errors(tmp_path: Path) -> None:
