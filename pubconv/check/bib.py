@@ -184,7 +184,8 @@ _ORCID_IN: Final = re.compile(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}
 _SPECIAL_SCAN: Final = re.compile(
     r"\\(?:url|path|nolinkurl|href|verb|detokenize)(?![A-Za-z])|\\[A-Za-z@]+|\\.|\$\$?|\\[()\[\]]|[&%#_{}]"
 )
-_WORD: Final = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+# a word with two capitals (DNA, TeX) or a capital after a lowercase start (iPhone)
+_CASED_WORD: Final = re.compile(r"(?<![A-Za-z0-9])(?:[a-z][a-z0-9]*[A-Z]|[A-Z][a-z0-9]*[A-Z])[A-Za-z0-9]*")
 _CASE_SCAN: Final = re.compile(r"\\[A-Za-z@]+\*?|\\.|\$|[{}]")
 
 
@@ -245,11 +246,7 @@ def unprotected_words(value: str) -> list[tuple[str, int]]:
     seg_start = 0
 
     def words(a: int, b: int) -> None:
-        for w in _WORD.finditer(value, a, b):
-            word = w.group()
-            upper = sum(1 for c in word if c.isupper())
-            if upper >= 2 or (upper and word[0].islower()):
-                out.append((word, w.start()))
+        out.extend((w.group(), w.start()) for w in _CASED_WORD.finditer(value, a, b))
 
     for m in _CASE_SCAN.finditer(value):
         tok = m.group()

@@ -258,10 +258,15 @@ _URL_SCHEMES: Final = frozenset(
 )
 
 
+_PLAIN_URL: Final = re.compile(r"(?:https?|ftp)://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\s]*)?")
+
+
 def url_problems(value: str) -> list[Problem]:
     """An absolute URL with a known scheme, a host (for http/ftp), no spaces."""
     text = value.strip()
     lead = len(value) - len(value.lstrip())
+    if _PLAIN_URL.fullmatch(text) is not None:
+        return []
     if not text:
         return [Problem("PC704", "empty URL; remove the field or give the URL", lead)]
     for i, c in enumerate(text):
