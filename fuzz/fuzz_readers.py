@@ -25,7 +25,8 @@ with atheris.instrument_imports():
     from pubconv import api, registry
     from pubconv.errors import PubconvError
 
-READERS = [f for f in registry.all_formats() if f.can_read]
+    # format modules are imported lazily; import them here so they are instrumented too
+    READERS = [f for f in registry.all_formats() if f.module is not None and f.can_read]
 SLOW = float(os.environ.get("PUBCONV_FUZZ_SLOW", "2"))
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import pubconv
 from pubconv import registry
 from pubconv.serialize import paper_from_dict, paper_to_dict
 
@@ -26,7 +27,7 @@ from .paths import FIXTURES
 
 
 def _format_dirs() -> list[Path]:
-    return sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name != "invalid")
+    return sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.name not in ("invalid", "encodings"))
 
 
 def _cases() -> list[tuple[str, Path]]:
@@ -109,6 +110,34 @@ def test_invalid_input_reports_positions(fmt_name: str, path: Path, update_golde
         expected_file.write_text(json.dumps(got, indent=2) + "\n")
     assert got == json.loads(expected_file.read_text(encoding="utf-8"))
     assert got, "an invalid fixture must produce at least one diagnostic"
+
+
+def _encoding_cases() -> list[Path]:
+    root = FIXTURES / "encodings"
+    if not root.is_dir():
+        return []
+    return [f for f in sorted(root.iterdir()) if not f.name.endswith((".paper.json", ".error.json", ".md"))]
+
+
+@pytest.mark.parametrize("path", _encoding_cases(), ids=lambda p: p.name)
+def test_encoding_fixture_read_as_bytes(path: Path, update_golden: bool) -> None:
+    """``fixtures/encodings/<case>.<ext>``: the raw bytes go through ``api.read`` (decoding, line
+    ends, format detection by extension); ``<case>.paper.json`` and ``<case>.error.json`` hold the
+    expected papers and diagnostics (``[]`` when there are none)."""
+    stem = path.name.split(".")[0]
+    papers_file, errors_file = path.with_name(stem + ".paper.json"), path.with_name(stem + ".error.json")
+    result = pubconv.read(str(path))
+    got_papers = [paper_to_dict(p) for p in result.papers]
+    got_diags = [
+        {"code": d.code, "line": d.position.line if d.position else None,
+         "column": d.position.column if d.position else None}
+        for d in result.diagnostics
+    ]  # fmt: skip
+    if update_golden:
+        papers_file.write_text(json.dumps(got_papers, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+        errors_file.write_text(json.dumps(got_diags, indent=2) + "\n")
+    assert got_papers == json.loads(papers_file.read_text(encoding="utf-8"))
+    assert got_diags == json.loads(errors_file.read_text(encoding="utf-8"))
 
 
 def test_fixture_tree_is_not_empty() -> None:
