@@ -309,8 +309,8 @@ def test_github_output_escapes() -> None:
     out = io.StringIO()
     render(_sample_findings(), "github", out)
     line = out.getvalue().strip()
-    assert line.startswith("::error file=dir%2C1/a%3Ab.bib,line=6,col=10,title=PC700 malformed DOI::doi: ")
-    assert line.endswith("[k]")
+    assert line.startswith("::error file=dir%2C1/a%3Ab.bib,line=6,col=10,title=PC700::doi: ")
+    assert line.endswith("[k] (malformed DOI)")
 
 
 def test_sarif_shape() -> None:
@@ -338,3 +338,62 @@ def test_text_output_summary() -> None:
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("dir,1/a:b.bib:6:10: error: doi: ") and lines[0].endswith("[k] (PC700)")
     assert lines[-1] == "1 file checked: 1 error, 0 warnings"
+
+
+# ----------------------------------------------------------------------------- directories and CLI
+
+
+def test_directory_walk_finds_citation_files_only(tmp_path: Path) -> None:
+    from pubconv.check import iter_citation_files
+
+    good = "@misc{k, author = {A. B}, title = {T}, year = 2020}\n"
+    (tmp_path / "refs.bib").write_text(good, encoding="utf-8")
+    (tmp_path / "CITATION.cff").write_text("cff-version: 1.2.0\n", encoding="utf-8")
+    (tmp_path / "items.json").write_text('[{"id": "a", "type": "book"}]\n', encoding="utf-8")
+    (tmp_path / "package.json").write_text('{"name": "x", "version": "1"}\n', encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("just some notes\n", encoding="utf-8")
+    (tmp_path / "page.xml").write_text("<html/>\n", encoding="utf-8")
+    for skipped in (".git", "node_modules", ".hidden", "venv"):
+        (tmp_path / skipped).mkdir()
+        (tmp_path / skipped / "x.bib").write_text(good, encoding="utf-8")
+    env = tmp_path / "myenv"
+    env.mkdir()
+    (env / "pyvenv.cfg").write_text("home = /usr\n", encoding="utf-8")
+    (env / "y.bib").write_text(good, encoding="utf-8")
+    found = [Path(p).relative_to(tmp_path).as_posix() for p in iter_citation_files(tmp_path)]
+    assert found == ["CITATION.cff", "items.json", "refs.bib"]
+
+
+def test_percent_comment_suppression() -> None:
+    text = (
+        "% pubconv: ignore PC708\n"
+        "@article{k, author = {A. B}, title = {T}, journal = {J}, year = 2020, pages = {1-2}}\n"
+        "@article{m, author = {A. B}, title = {U}, journal = {J}, year = 2021, pages = {3-4}}\n"
+    )
+    found = check_text(text, "x.bib", config=Config())
+    assert [(d.code, d.key) for d in found] == [("PC708", "m")]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "github", "text"])
+def test_cli_formats_and_exit_codes(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from pubconv.cli import main
+
+    case = CHECK_FIXTURES / "PC707" / "backwards.bib"
+    code = main(["check", str(case), "--format", fmt])
+    out = capsys.readouterr().out
+    assert code == 1
+    if fmt in ("json", "sarif"):
+        data = json.loads(out)
+        assert data if fmt == "json" else data["runs"][0]["results"]
+    assert "PC707" in out
+    assert main(["check", str(CHECK_FIXTURES / "PC708" / "single-hyphen.bib"), "-q"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["check", str(CHECK_FIXTURES / "PC708" / "single-hyphen.bib"), "--strict"]) == 1
+
+
+def test_cli_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    from pubconv.cli import main
+
+    assert main(["check", "--list-rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list(RULES)

@@ -175,7 +175,7 @@ def _url_list_problems(value: str) -> list[V.Problem]:
 
 
 _SUPPRESS: Final = re.compile(
-    r"@[ \t]*comment[ \t]*[{(][ \t]*pubconv:[ \t]*(ignore-file|ignore)\b([^})\n]*)", re.I
+    r"(?:@[ \t]*comment[ \t]*[{(]|^[ \t]*%)[ \t]*pubconv:[ \t]*(ignore-file|ignore)\b([^})\n]*)", re.I | re.M
 )
 _CODE_LIST: Final = re.compile(r"[A-Za-z]+[0-9]*")
 _ORCID_IN: Final = re.compile(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[0-9Xx]")

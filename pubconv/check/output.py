@@ -81,9 +81,10 @@ def _github_line(d: Diagnostic) -> str:
             props.append(f"line={p.line}")
             if p.column is not None:
                 props.append(f"col={p.column}")
-    props.append(f"title={github_escape_property(f'{d.code} {rule(d.code).title}')}")
+    props.append(f"title={github_escape_property(d.code)}")
     key = f" [{d.key}]" if d.key else ""
-    return f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{github_escape_data(d.message + key)}"
+    text = f"{d.message}{key} ({rule(d.code).title})"
+    return f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{github_escape_data(text)}"
 
 
 def sarif_log(findings: Sequence[Diagnostic], version: str) -> dict[str, Any]:
