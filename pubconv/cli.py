@@ -164,8 +164,8 @@ examples:
 
 Configuration: [tool.pubconv.check] in pyproject.toml (or pubconv.toml): select,
 ignore, severity = {PC705 = "error"}, per-file-ignores = {"legacy/*.bib" = ["PC720"]}.
-In .bib files, @comment{pubconv: ignore PC201} before an entry suppresses codes for it,
-@comment{pubconv: ignore-file PC711} for the whole file.
+In .bib files, @comment{pubconv: ignore PC201} (or % pubconv: ignore PC201) before an
+entry suppresses codes for it, @comment{pubconv: ignore-file PC711} for the whole file.
 Exit codes: 0 no error-level findings (warnings allowed), 1 error-level findings
 (any finding with --strict), 2 a file could not be read, or usage error.
 """
@@ -359,7 +359,8 @@ def _fmt_main(args_list: list[str]) -> int:
         for name in args.files:
             display = "<stdin>" if name == "-" else name
             try:
-                text, decode_diags = api.read_text(sys.stdin if name == "-" else name, encoding=args.encoding)
+                source = getattr(sys.stdin, "buffer", sys.stdin) if name == "-" else name  # bytes: decoded once
+                text, decode_diags = api.read_text(source, encoding=args.encoding)
             except (InputError, UnicodeDecodeError, LookupError) as exc:
                 sys.stderr.write(f"pubconv: error: {exc}\n")
                 status = EXIT_USAGE
