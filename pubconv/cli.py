@@ -359,7 +359,7 @@ def _fmt_main(args_list: list[str]) -> int:
         for name in args.files:
             display = "<stdin>" if name == "-" else name
             try:
-                source = getattr(sys.stdin, "buffer", sys.stdin) if name == "-" else name  # bytes: decoded once
+                source = getattr(sys.stdin, "buffer", sys.stdin) if name == "-" else name  # bytes
                 text, decode_diags = api.read_text(source, encoding=args.encoding)
             except (InputError, UnicodeDecodeError, LookupError) as exc:
                 sys.stderr.write(f"pubconv: error: {exc}\n")
