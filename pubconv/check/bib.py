@@ -526,6 +526,11 @@ def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> l
     out: list[Diagnostic] = []
     for d in diags:
         pos = d.position
+        if d.code == "PC211" and pos is not None and pos.line is not None:
+            if starts is None:
+                starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+            out.append(_at_macro(text, starts, lines, d))
+            continue
         m = _SKIPPED.search(d.message)
         if d.code not in ("PC100", "PC101", "PC102", "PC104") or m is None or pos is None or pos.line is None:
             out.append(d)
@@ -569,6 +574,26 @@ def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> l
             d if key == d.key else Diagnostic.make(d.code, d.message, pos, key=key, severity=d.severity)
         )
     return out
+
+
+_MACRO_NAME: Final = re.compile(r"'([^']+)'")
+
+
+def _at_macro(text: str, starts: list[int], lines: LineIndex, d: Diagnostic) -> Diagnostic:
+    """PC211 points at the field; move it to the undefined macro's own use in the value."""
+    pos = d.position
+    name = _MACRO_NAME.search(d.message)
+    if pos is None or pos.line is None or name is None or pos.line > len(starts):
+        return d
+    offset = starts[pos.line - 1] + (pos.column or 1) - 1
+    eq = text.find("=", offset, offset + 200)
+    if eq < 0:
+        return d
+    pattern = re.compile(r"(?<![^\s#=])" + re.escape(name.group(1)) + r"(?![^\s#,})])", re.I)
+    hit = pattern.search(text, eq + 1, min(len(text), eq + 2000))
+    if hit is None:
+        return d
+    return Diagnostic.make(d.code, d.message, lines.position(hit.start()), key=d.key, severity=d.severity)
 
 
 _BLOCK_KEY: Final = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\r\n]*([^\s,{}()\"#%'=]+)[ \t\r\n]*,")
