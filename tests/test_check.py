@@ -397,3 +397,9 @@ def test_cli_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "--list-rules"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert [line.split()[0] for line in lines] == list(RULES)
+
+
+def test_rules_are_documented() -> None:
+    doc = (FIXTURES.parent / "docs" / "check.md").read_text(encoding="utf-8")
+    for code, rule in RULES.items():
+        assert f"| {code} | {rule.severity.value} |" in doc, f"{code} missing or stale in docs/check.md"
