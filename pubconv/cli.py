@@ -319,6 +319,8 @@ def _fmt_main(args_list: list[str]) -> int:
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     args = parser.parse_args(args_list)
 
+    import io
+
     from . import api
     from .bibfmt import FormatOptions, diff, format_bibtex
     from .errors import InputError, Severity
@@ -359,8 +361,12 @@ def _fmt_main(args_list: list[str]) -> int:
         for name in args.files:
             display = "<stdin>" if name == "-" else name
             try:
-                source = getattr(sys.stdin, "buffer", sys.stdin) if name == "-" else name  # bytes
-                text, decode_diags = api.read_text(source, encoding=args.encoding)
+                if name == "-":  # bytes, decoded as files are, under the name diagnostics show
+                    stdin = io.BytesIO(sys.stdin.buffer.read())
+                    stdin.name = display
+                    text, decode_diags = api.read_text(stdin, encoding=args.encoding)
+                else:
+                    text, decode_diags = api.read_text(name, encoding=args.encoding)
             except (InputError, UnicodeDecodeError, LookupError) as exc:
                 sys.stderr.write(f"pubconv: error: {exc}\n")
                 status = EXIT_USAGE

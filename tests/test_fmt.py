@@ -522,5 +522,5 @@ def test_cli_in_place_follows_a_symlink(tmp_path: Path) -> None:
 def test_cli_stdin_bytes_are_decoded_like_files() -> None:
     data = "@misc{a, title = {Café}}".encode("cp1252")
     code, out, err = run_cli(["fmt", "-"], data)
-    assert code == 1 and out == "" and "<stdin>:1:20" in err and "PC105" in err
+    assert code == 1 and out == "" and "<stdin>:1:22" in err and "PC105" in err
     assert run_cli(["fmt", "--encoding", "cp1252", "-"], data) == (0, "@misc{a,\n  title = {Café},\n}\n", "")
