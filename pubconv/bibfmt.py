@@ -31,7 +31,7 @@ The canonical layout::
   its quotes); numbers and macro names stay bare, as written; parts of a
   concatenation are joined by `` # ``. The content of a value is never changed,
   line breaks inside it included.
-* ``@string{name = {value}}`` on one line (name as written), ``@preamble{...}``
+* ``@string{name = {value}}`` (name as written), ``@preamble{...}``
   with its delimiters kept, ``@comment{...}`` verbatim.
 * Free text between blocks is kept (trailing spaces on its lines removed); a
   comment that touched the next entry (no blank line between) stays attached
