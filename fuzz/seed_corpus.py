@@ -30,9 +30,9 @@ def main(out: str) -> int:
                 if path.name.endswith((".paper.json", ".error.json")) or ".out." in path.name:
                     continue
                 data = bytes([index]) + path.read_bytes()[:20000]
-                (target / hashlib.sha1(data).hexdigest()).write_bytes(data)
+                (target / hashlib.sha256(data).hexdigest()).write_bytes(data)
                 count += 1
-    print(f"{count} seeds in {target}")
+    sys.stdout.write(f"{count} seeds in {target}\n")
     return 0
 
 
