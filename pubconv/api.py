@@ -715,7 +715,9 @@ def convert_files(
             return
         if workers > 1:
             for batch in _parallel_items(inputs, workers, from_, encoding, stdin):
-                yield from batch
+                batch.reverse()
+                while batch:
+                    yield batch.pop()  # each record is dropped here once the writer is done with it
             return
         for src in inputs:
             source: PathOrFile = src if src != "-" else _stdin_source(_read_stdin(stdin))
