@@ -579,10 +579,29 @@ def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> l
 _MACRO_NAME: Final = re.compile(r"'([^']+)'")
 
 
+#: journal macros the standard BibTeX styles (plain.bst and its family) define
+STYLE_MACROS: Final = frozenset(
+    {"acmcs", "acta", "cacm", "ibmjrd", "ibmsj", "ieeese", "ieeetc", "ieeetcad", "ipl", "jacm", "jcss",
+     "scp", "sicomp", "tocs", "tods", "tog", "toms", "toois", "toplas", "tcs"}
+)  # fmt: skip
+
+
 def _at_macro(text: str, starts: list[int], lines: LineIndex, d: Diagnostic) -> Diagnostic:
-    """PC211 points at the field; move it to the undefined macro's own use in the value."""
+    """PC211 points at the field; move it to the undefined macro's own use in the value.
+
+    A macro the standard BibTeX styles define (``cacm``) is valid BibTeX: a warning that
+    other tools (BibLaTeX, converters) will not know it."""
     pos = d.position
     name = _MACRO_NAME.search(d.message)
+    if name is not None and name.group(1).lower() in STYLE_MACROS:
+        d = Diagnostic.make(
+            d.code,
+            f"@string macro {name.group(1)!r} is defined only by the standard BibTeX styles; "
+            "define it with @string for BibLaTeX and other tools",
+            pos,
+            key=d.key,
+            severity=Severity.WARNING,
+        )
     if pos is None or pos.line is None or name is None or pos.line > len(starts):
         return d
     offset = starts[pos.line - 1] + (pos.column or 1) - 1

@@ -323,6 +323,8 @@ def _one_date(part: str, offset: int) -> list[Problem]:
     text = _EDTF_MARKS.sub("", part.strip())
     if text in ("", ".."):
         return []  # an open range end
+    if "X" in text and re.fullmatch(r"[0-9X]{4}(?:-[0-9X]{2}(?:-[0-9X]{2})?)?", text):
+        return []  # EDTF unspecified digits (199X, 2020-XX)
     m = _ISO_DATE.fullmatch(text)
     if m is None:
         if re.fullmatch(r"\d{4}-(?:2[1-4]|3[3-9]|40|41)", text):
