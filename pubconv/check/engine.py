@@ -429,14 +429,13 @@ def _check_csl(text: str, source: str, name: str) -> _FileResult:
     # schema problems the reader did not report at the same path; where it did, its finding
     # (with its own code) becomes an error: the file fails the CSL-JSON schema there
     reported = {(d.position.path if d.position else None): i for i, d in enumerate(findings)}
-    if isinstance(data, list):
-        for path, message in csl_schema_errors(data):
-            p = pos(path)
-            hit = reported.get(p.path)
-            if hit is not None:
-                findings[hit] = replace(findings[hit], severity=Severity.ERROR)
-                continue
-            findings.append(Diagnostic.make("PC730", f"{p.path}: {message}", p, key=key_at(path)))
+    for path, message in csl_schema_errors(data):
+        p = pos(path)
+        hit = reported.get(p.path)
+        if hit is not None:
+            findings[hit] = replace(findings[hit], severity=Severity.ERROR)
+            continue
+        findings.append(Diagnostic.make("PC730", f"{p.path}: {message}", p, key=key_at(path)))
     seen: dict[str, Position] = {}
     for i, item in enumerate(items):
         if not isinstance(item, dict):
