@@ -45,6 +45,7 @@ examined a bounded number of times.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final, NamedTuple
 
@@ -220,7 +221,16 @@ def is_org(name: str) -> bool:
 def _name_cost(item: str) -> float | None:
     """How unusual ``item`` is as one author (0 = typical), None when it is no name."""
     if not item or len(item) > _MAX_NAME_CHARS:
-        return None
+        return None  # checked before the memo, which must only hold short strings
+    return _short_name_cost(item)
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_name_cost(item: str) -> float | None:
+    """:func:`_name_cost` of a non-empty item of at most ``_MAX_NAME_CHARS`` characters.
+
+    Memoised (bounded): a listing names the same authors again and again.
+    """
     if is_org(item):
         return 0.5 * max(item.count(" ") - 2, 0)
     shape = _shape(item)
@@ -339,9 +349,12 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
         end_cost = _title_end_cost(tail, first)
         if end_cost is None:
             continue
-        org = is_org(name)
         first_shape = shape[p:word_end]
-        if not _FIRST.fullmatch(first_shape) and not (org and _BRAND.fullmatch(first_shape)):
+        if _FIRST.fullmatch(first_shape):
+            org = is_org(name)
+        elif _BRAND.fullmatch(first_shape) and is_org(name):
+            org = True
+        else:
             continue
         name_cost = _name_cost(name)
         if name_cost is None:

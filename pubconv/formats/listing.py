@@ -168,6 +168,14 @@ class Header:
 
 def parse_header(line: str) -> Header | None:
     """Parse a header line (already stripped of its line end and trailing spaces); None if it is none."""
+    # Quick rejection of most text lines: a header ends in a year digit, "n.d.", "Code" (or
+    # "code" or trailing blanks, which only the loose grammar accepts).
+    end = line[-1:]
+    if end == ".":
+        if not line.endswith("n.d."):
+            return None
+    elif not (end.isdigit() or end == "e" or end == " " or end == "\t"):
+        return None
     m = HEADER.fullmatch(line)
     if m is not None:
         code = m.group("code")
