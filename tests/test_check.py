@@ -405,3 +405,16 @@ def test_rules_are_documented() -> None:
     doc = (FIXTURES.parent / "docs" / "check.md").read_text(encoding="utf-8")
     for code, rule in RULES.items():
         assert f"| {code} | {rule.severity.value} |" in doc, f"{code} missing or stale in docs/check.md"
+
+
+def test_jats_reference_lists_are_compared_within_each_article(tmp_path: Path) -> None:
+    ref = (CHECK_FIXTURES / "PC740" / "clean.xml").read_text(encoding="utf-8")
+    (tmp_path / "a.xml").write_text(ref, encoding="utf-8")
+    (tmp_path / "b.xml").write_text(ref, encoding="utf-8")
+    assert [d.code for d in check_paths([str(tmp_path)], config=Config()).findings] == []
+    twice = ref.replace(
+        "</ref-list>", ref.split("<ref-list>")[1].split("</ref-list>")[0].replace("r1", "r2") + "</ref-list>"
+    )
+    (tmp_path / "b.xml").write_text(twice, encoding="utf-8")
+    found = check_paths([str(tmp_path / "b.xml")], config=Config()).findings
+    assert [(d.code, d.key) for d in found] == [("PC720", "r2")]

@@ -83,8 +83,8 @@ class _Record:
     arxiv: str | None
     signature: str | None
     """Normalised title | year | first author family."""
-    locator: tuple[str | None, str | None, str | None]
-    """(volume, issue, page): two records that differ here are not duplicates by signature."""
+    locator: tuple[str | None, str | None, str | None, str | None]
+    """(container, volume, issue, page): records that differ here are not duplicates by signature."""
 
 
 @dataclass(slots=True)
@@ -93,6 +93,8 @@ class _FileResult:
     records: list[_Record]
     keys: list[tuple[str, Position | None]]
     suppressions: list[Suppression]
+    local: bool = False
+    """Records are compared within the file only (JATS: each article has its own reference list)."""
 
 
 # ----------------------------------------------------------------------------- public API
@@ -665,11 +667,11 @@ def _numeric(m: re.Match[str]) -> str:
 def _check_jats(text: str, source: str, name: str) -> _FileResult:
     papers, findings = _read(name, text, source)
     if any(d.code in ("PC600", "PC601", "PC604") for d in findings):
-        return _FileResult(findings, _records(papers), [], [])
+        return _FileResult(findings, _records(papers), [], [], local=True)
     findings.extend(_jats_value_findings(text, source))
     findings.extend(_paper_mojibake(papers))
     findings.extend(_jats_dtd_findings(text, source))
-    return _FileResult(findings, _records(papers), [], [])
+    return _FileResult(findings, _records(papers), [], [], local=True)
 
 
 def _jats_tree(text: str) -> Any:
@@ -848,7 +850,10 @@ def _record(paper: Paper) -> _Record:
     title = _fold(paper.title) if paper.title else ""
     if len(title) >= 8 and year is not None and family:
         signature = f"{title}|{year}|{_fold(family)}"
-    return _Record(paper.key, paper.origin, doi, arxiv, signature, (paper.volume, paper.issue, paper.page))
+    container = _fold(paper.container_title) if paper.container_title else None
+    return _Record(
+        paper.key, paper.origin, doi, arxiv, signature, (container, paper.volume, paper.issue, paper.page)
+    )
 
 
 def _records(papers: Iterable[Paper]) -> list[_Record]:
@@ -879,6 +884,10 @@ def _duplicates(results: Sequence[tuple[str, _FileResult]]) -> list[Diagnostic]:
     by_sig: dict[str, tuple[str, _Record]] = {}
     keys: dict[str, tuple[str, Position | None]] = {}
     for source, result in results:
+        if result.local:
+            local: list[tuple[str, _FileResult]] = [(source, replace(result, local=False, keys=[]))]
+            out.extend(_duplicates(local))
+            continue
         for rec in result.records:
             hit: tuple[str, tuple[str, _Record]] | None = None
             if rec.doi and rec.doi in by_doi:
