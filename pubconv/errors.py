@@ -114,6 +114,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC709": (Severity.ERROR, "mojibake: UTF-8 text decoded as Latin-1/Windows-1252"),
     "PC710": (Severity.WARNING, "unescaped LaTeX special character in a BibTeX value"),
     "PC711": (Severity.WARNING, "title word whose case styles would change is not brace-protected"),
+    "PC712": (Severity.ERROR, "BibTeX entry without a citation key"),
     "PC720": (Severity.WARNING, "duplicate record (same DOI, arXiv id, or title + year + first author)"),
     "PC721": (Severity.WARNING, "citation key also defined in another checked file"),
     "PC730": (Severity.ERROR, "CSL-JSON item fails the CSL-JSON schema"),

@@ -162,15 +162,23 @@ _ANY_SPECIAL: Final = re.compile(r"[&%#_]")
 _WS: Final = re.compile(r"[ \t\r\n]*")
 _ID_FIELDS: Final = frozenset({"doi", "isbn", "issn", "issn-l", "eprint"})
 _ISOISH: Final = re.compile(r"\s*\d{4}(?:-|\s*$)")
-_URL_SEP: Final = re.compile(r"[^\s;]+")
+_URL_SEP: Final = re.compile(r"[^;]+")
+_NEXT_URL: Final = re.compile(r"\s+(?=(?:https?|ftp)://)")
 
 
 def _url_list_problems(value: str) -> list[V.Problem]:
     """BibTeX ``url`` fields in the wild hold several URLs separated by ``;`` or spaces: check each."""
     out: list[V.Problem] = []
     for m in _URL_SEP.finditer(value):
-        piece = latex.decode_verbatim(m.group())
-        out.extend(V.Problem(p.code, p.message, m.start() + p.offset) for p in V.url_problems(piece))
+        start = m.start()
+        for part in _NEXT_URL.split(m.group()):
+            at = value.find(part, start)
+            start = at + len(part)
+            if not part.strip():
+                continue
+            lead = len(part) - len(part.lstrip())
+            piece = latex.decode_verbatim(part)
+            out.extend(V.Problem(p.code, p.message, at + lead + p.offset) for p in V.url_problems(piece))
     return out
 
 
@@ -300,6 +308,13 @@ def scan(
             fieldsets.setdefault(low, names)
         _check_fields(text, block, lines, dialect, findings, mojibake)
     for block in entries:
+        if not block.key:
+            findings.append(
+                Diagnostic.make(
+                    "PC712", "entry has no citation key; add one after the '{' (e.g. knuth1984)",
+                    lines.position(block.offset),
+                )
+            )  # fmt: skip
         _check_required(block, fieldsets, required, lines, findings)
     _suppressions(text, entries, lines, out, known_code)
     return out
@@ -555,7 +570,9 @@ def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> l
                 )
             )
             continue
-        if d.code == "PC102" and "after a field value" in d.message:
+        if d.code == "PC102" and (
+            "after a field value" in d.message or "after the citation key" in d.message
+        ):
             back = offset
             while back > 0 and text[back - 1] in " \t\r\n":
                 back -= 1
@@ -563,7 +580,8 @@ def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> l
                 out.append(
                     Diagnostic.make(
                         "PC102",
-                        f"missing ',' after this field value; {m.group()}",
+                        f"missing ',' after this {'key' if 'citation key' in d.message else 'field value'}; "
+                        f"{m.group()}",
                         lines.position(back),
                         key=d.key or _block_key(text, block),
                     )
@@ -615,7 +633,7 @@ def _at_macro(text: str, starts: list[int], lines: LineIndex, d: Diagnostic) -> 
     return Diagnostic.make(d.code, d.message, lines.position(hit.start()), key=d.key, severity=d.severity)
 
 
-_BLOCK_KEY: Final = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\r\n]*([^\s,{}()\"#%'=]+)[ \t\r\n]*,")
+_BLOCK_KEY: Final = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\r\n]*([^\s,{}()\"#%'=]+)")
 
 
 def _block_key(text: str, block: int) -> str | None:
