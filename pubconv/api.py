@@ -23,9 +23,7 @@ import functools
 import gc
 import io
 import os
-import pickle
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -433,6 +431,8 @@ class ConvertReport:
 def _atomic_output(path: str, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """A text file that replaces ``path`` only when the block succeeds."""
     directory = os.path.dirname(os.path.abspath(path))
+    import tempfile  # here, not at the top: start-up time of `pubconv check` (tempfile pulls in random)
+
     fd, tmp = tempfile.mkstemp(prefix=".pubconv-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="\n") as out:
@@ -560,6 +560,8 @@ def _read_all(source: str | bytes, from_: str | None, encoding: str | None) -> b
     """
     with _gc_paused():
         src = source if isinstance(source, str) else _stdin_source(source)
+        import pickle  # only parallel runs need it (start-up time)
+
         return pickle.dumps(list(_file_items(src, from_, encoding)), protocol=pickle.HIGHEST_PROTOCOL)
 
 
@@ -624,6 +626,8 @@ def _parallel_items(
             data = pending.popleft().result()
             submit()
             with _gc_paused():
+                import pickle  # only parallel runs need it (start-up time)
+
                 batch: list[Paper | Diagnostic] = pickle.loads(data)  # noqa: S301 - our own worker's bytes
             del data
             yield batch

@@ -14,7 +14,6 @@ suffix, code ``PC402``); papers without a key get a generated one (``PC402``).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from array import array
@@ -130,16 +129,18 @@ class _KeySet:
     keys); the only effect would be a needless collision suffix, never a duplicate.
     """
 
-    __slots__ = ("_mask", "_size", "_table")
+    __slots__ = ("_blake2b", "_mask", "_size", "_table")
 
     def __init__(self) -> None:
+        import hashlib  # here, not at the top: OpenSSL's start-up cost is paid only by writers
+
+        self._blake2b = hashlib.blake2b
         self._table = array("Q", bytes(8 * 1024))
         self._mask = 1023
         self._size = 0
 
-    @staticmethod
-    def _fingerprint(key: str) -> int:
-        digest = hashlib.blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    def _fingerprint(self, key: str) -> int:
+        digest = self._blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
         return int.from_bytes(digest, "little") or 1  # 0 marks an empty slot
 
     def _slot(self, fp: int) -> int:
