@@ -25,7 +25,7 @@ def _read_text(name: str) -> str:
     if not name or "/" in name or "\\" in name or name.startswith("."):
         raise ValueError(f"not a schema file name: {name!r}")
     try:
-        packaged = resources.files("pubconv").joinpath("schemas", name)
+        packaged = resources.files("pubconv").joinpath("schemas").joinpath(name)
         if packaged.is_file():
             return packaged.read_text(encoding="utf-8")
     except (ModuleNotFoundError, FileNotFoundError, NotADirectoryError):
