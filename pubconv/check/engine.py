@@ -377,11 +377,13 @@ def _leaf_errors(error: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         allowed = error.schema.get("properties", {})
         for key in error.instance:
-            if key not in allowed:
+            if key not in allowed and len(path) == 1:
                 yield (
                     (*path, key),
                     f"{key!r} is not a CSL-JSON variable; remove or rename it (e.g. into 'note')",
                 )
+            elif key not in allowed:
+                yield (*path, key), f"{key!r} is not allowed here by the CSL-JSON schema; remove or rename it"
         return
     if error.validator == "required":
         yield path, f"{error.message}; every item needs 'id' and 'type'"
@@ -551,7 +553,7 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
     papers, findings = _read(name, text, source)
     key: str | None = None
     pages: dict[str, tuple[str, int, int]] = {}
-    reader_dates = {d.position.line for d in findings if d.code == "PC220" and d.position is not None}
+    replaced: set[int] = set()  # lines whose reader PC220 a precise PC706 replaces
 
     def add(code: str, msg: str, line: int, col: int, severity: Severity | None = None) -> None:
         position = Position(source=source, line=line, column=col)
@@ -578,12 +580,14 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
         problems: list[V.Problem] = []
         if tag == "DO":
             problems = V.doi_problems(value)
-        elif tag in ("UR", "L1", "L2", "LK") and value.strip().lower().startswith(("http", "ftp", "www.")):
+        elif tag in ("UR", "L1", "L2", "LK") and ("://" in value or value.strip().lower().startswith("www.")):
             problems = V.url_problems(value)
         elif tag == "SN":
             problems = _sn_problems(value)
-        elif tag in ("DA", "Y1", "PY") and number not in reader_dates:
+        elif tag in ("DA", "Y1", "PY"):
             problems = _ris_date_problems(value)
+            if problems:
+                replaced.add(number)
         elif tag in ("SP", "EP"):
             pages[tag] = (value, number, col)
             if tag == "SP":
@@ -592,6 +596,12 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
             problems = [*problems, *V.mojibake_problems(value)]
         for p in problems:
             add(p.code, f"{tag}: {p.message}", number, col + p.offset, p.severity)
+    if replaced:
+        findings = [
+            d
+            for d in findings
+            if not (d.code == "PC220" and d.position is not None and d.position.line in replaced)
+        ]
     return _FileResult(findings, _records(papers), [], [])
 
 
