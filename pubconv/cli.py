@@ -240,9 +240,12 @@ def _check_main(args_list: list[str]) -> int:
     except (check.ConfigError, OSError) as exc:
         sys.stderr.write(f"pubconv: error: configuration: {exc}\n")
         return EXIT_USAGE
-    config = config.with_cli(
-        [c for group in args.select for c in group] or None, [c for group in args.ignore for c in group]
-    )
+    try:
+        config = config.with_cli(
+            [c for group in args.select for c in group] or None, [c for group in args.ignore for c in group]
+        )
+    except check.ConfigError as exc:
+        parser.error(str(exc))
     stdin = sys.stdin.buffer.read() if "-" in args.paths else None
     report = check.check_paths(args.paths, fmt=args.from_, config=config, stdin=stdin, encoding=args.encoding)
     from .errors import Severity

@@ -418,3 +418,12 @@ def test_jats_reference_lists_are_compared_within_each_article(tmp_path: Path) -
     (tmp_path / "b.xml").write_text(twice, encoding="utf-8")
     found = check_paths([str(tmp_path / "b.xml")], config=Config()).findings
     assert [(d.code, d.key) for d in found] == [("PC720", "r2")]
+
+
+def test_unknown_codes_are_configuration_errors(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="PC7O1"):
+        Config().with_cli(ignore=["PC7O1"])
+    (tmp_path / "pubconv.toml").write_text('[check]\nseverity = { PC999 = "error" }\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="PC999"):
+        load_config(tmp_path)
+    assert Config().with_cli(select=["pc7"]).select == ("PC7",)

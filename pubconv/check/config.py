@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import Severity
+from ..errors import CODES, Severity
 
 __all__ = [
     "Config",
@@ -33,6 +33,7 @@ __all__ = [
     "Suppression",
     "find_config",
     "find_tool_table",
+    "known_code",
     "load_config",
     "load_config_file",
 ]
@@ -47,7 +48,16 @@ def _codes(value: Any, what: str) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f'{what} must be a list of rule codes or prefixes, e.g. ["PC711", "PC72"]')
-    return tuple(v.strip().upper() for v in value if v.strip())
+    codes = tuple(v.strip().upper() for v in value if v.strip())
+    unknown = [c for c in codes if not known_code(c)]
+    if unknown:
+        raise ConfigError(f"{what}: unknown rule code or prefix {', '.join(map(repr, unknown))}")
+    return codes
+
+
+def known_code(code: str) -> bool:
+    """True when ``code`` is a diagnostic code or a prefix of one (``PC7``, ``PC711``)."""
+    return any(c.startswith(code.upper()) for c in CODES)
 
 
 def _matches(code: str, patterns: Iterable[str]) -> bool:
@@ -88,6 +98,8 @@ class Config:
             raise ConfigError('severity must be a table, e.g. severity = { PC705 = "error" }')
         severity: dict[str, Severity] = {}
         for code, value in sev_raw.items():
+            if not known_code(str(code)):
+                raise ConfigError(f"severity: unknown rule code or prefix {code!r}")
             try:
                 severity[str(code).upper()] = Severity(str(value).lower())
             except ValueError:
@@ -101,9 +113,11 @@ class Config:
         return cls(select, ignore, severity, pfi, root, path)
 
     def with_cli(self, select: Iterable[str] | None = None, ignore: Iterable[str] | None = None) -> Config:
-        """Command-line ``--select`` replaces the configured selection; ``--ignore`` adds to it."""
-        sel = tuple(c.upper() for c in select) if select else self.select
-        ign = (*self.ignore, *(c.upper() for c in ignore or ()))
+        """Command-line ``--select`` replaces the configured selection; ``--ignore`` adds to it.
+
+        Raises :class:`ConfigError` for a code that is not a rule code or prefix."""
+        sel = _codes(list(select), "--select") if select else self.select
+        ign = (*self.ignore, *_codes(list(ignore or ()), "--ignore"))
         return Config(sel, ign, self.severity, self.per_file_ignores, self.root, self.path)
 
     def enabled(self, code: str, source: str | None = None) -> bool:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
-from ..errors import CODES, Diagnostic, Severity
+from ..errors import Diagnostic, Severity
 from ..model import Paper, Position
 from . import validators as V
 from .config import Config, Suppression
@@ -333,7 +333,9 @@ def _read_bib(name: str, text: str, source: str) -> tuple[list[Paper], list[Diag
 
 
 def _known_code(code: str) -> bool:
-    return any(c.startswith(code) for c in CODES)
+    from .config import known_code
+
+    return known_code(code)
 
 
 # ----------------------------------------------------------------------------- CSL-JSON

@@ -87,6 +87,18 @@ def _github_line(d: Diagnostic) -> str:
     return f"::{_GITHUB_LEVEL[d.severity]} {','.join(props)}::{github_escape_data(text)}"
 
 
+def _artifact_uri(source: str) -> str:
+    """A relative, forward-slash URI for files under the current directory (what code scanning
+    resolves against the checkout), the path as given otherwise."""
+    import os
+
+    if os.path.isabs(source):
+        rel = os.path.relpath(source)
+        if not rel.startswith(".."):
+            source = rel
+    return source.replace(os.sep, "/")
+
+
 def sarif_log(findings: Sequence[Diagnostic], version: str) -> dict[str, Any]:
     """A SARIF 2.1.0 log of ``findings`` with every rule of the table in ``tool.driver.rules``."""
     codes = list(RULES)
@@ -119,7 +131,7 @@ def sarif_log(findings: Sequence[Diagnostic], version: str) -> dict[str, Any]:
         }
         p = d.position
         if p is not None:
-            location: dict[str, Any] = {"artifactLocation": {"uri": p.source.replace("\\", "/")}}
+            location: dict[str, Any] = {"artifactLocation": {"uri": _artifact_uri(p.source)}}
             if p.line is not None:
                 region: dict[str, Any] = {"startLine": p.line}
                 if p.column is not None:
