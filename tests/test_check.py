@@ -427,3 +427,28 @@ def test_unknown_codes_are_configuration_errors(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="PC999"):
         load_config(tmp_path)
     assert Config().with_cli(select=["pc7"]).select == ("PC7",)
+
+
+def test_citation_cff_reports_every_schema_error_with_its_line(tmp_path: Path) -> None:
+    # with pubconv.formats.cff, its schema validation reports these too; without it, check's own
+    # value checks do: either way every error is reported at its line
+    path = tmp_path / "CITATION.cff"
+    path.write_text(
+        "cff-version: 1.2.0\n"
+        'message: "Please cite this software."\n'
+        "title: Example\n"
+        "authors:\n"
+        "  - family-names: Lovelace\n"
+        "    given-names: Ada\n"
+        '    orcid: "https://orcid.org/0000-0002-1825-0098"\n'
+        "doi: not-a-doi\n"
+        "date-released: 2021-02-30\n",
+        encoding="utf-8",
+    )
+    found = check_paths([str(path)], config=Config()).findings
+    lines = {d.position.line for d in found if d.position is not None}
+    assert {
+        7,
+        8,
+        9,
+    } <= lines  # the ORCID check digit, the DOI, the impossible date: every error, each at its line
