@@ -224,8 +224,11 @@ def _json_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+_LIST_SEP = re.compile(r"[,;]")
+
+
 def _split_list(text: str) -> tuple[str, ...]:
-    return tuple(x for x in (p.strip() for p in re.split(r"[,;]", text)) if x)
+    return tuple(x for x in (p.strip() for p in _LIST_SEP.split(text)) if x)
 
 
 _DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
@@ -557,7 +560,6 @@ def _convert(item: dict[str, Any], ctx: _Ctx, path: str) -> tuple[dict[str, Any]
         kw["type"] = "document"
         extra.append(("csl:type", _json_text(typ)))
     for key, value in item.items():
-        kpath = f"{path}.{key}" if _plain_key(key) else f"{path}[{json.dumps(key)}]"
         if key in ("id", "type", "custom"):
             continue
         target = _ALIAS_KEYS.get(key, key)
@@ -566,6 +568,10 @@ def _convert(item: dict[str, Any], ctx: _Ctx, path: str) -> tuple[dict[str, Any]
             if field in kw:
                 extra.append((key, _json_text(value)))
                 continue
+            if kind == "str" and type(value) is str and field != "title" and field != "doi":
+                kw[field] = value  # the common case, nothing to check or report
+                continue
+            kpath = f"{path}.{key}" if _plain_key(key) else f"{path}[{json.dumps(key)}]"
             if kind == "names":
                 names = _read_names(value, ctx, kpath, extra, target)
                 if names:
@@ -596,6 +602,7 @@ def _convert(item: dict[str, Any], ctx: _Ctx, path: str) -> tuple[dict[str, Any]
         elif key in _OTHER_STRING_VARS or key in _OTHER_JSON_VARS:
             extra.append((key, _json_text(value)))
         else:
+            kpath = f"{path}.{key}" if _plain_key(key) else f"{path}[{json.dumps(key)}]"
             ctx.warn("PC506", f"key {key!r} is not in the CSL-JSON schema; kept in extra", kpath)
             extra.append((key, _json_text(value)))
     if "custom" in item:  # read last: the writer puts it last
