@@ -112,7 +112,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC707": (Severity.ERROR, "page range runs backwards"),
     "PC708": (Severity.WARNING, "BibTeX page range with a single hyphen"),
     "PC709": (Severity.ERROR, "mojibake: UTF-8 text decoded as Latin-1/Windows-1252"),
-    "PC710": (Severity.WARNING, "unescaped LaTeX special character in a BibTeX value"),
+    "PC710": (Severity.ERROR, "unescaped LaTeX special character in a BibTeX value"),
     "PC711": (Severity.WARNING, "title word whose case styles would change is not brace-protected"),
     "PC712": (Severity.ERROR, "BibTeX entry without a citation key"),
     "PC720": (Severity.WARNING, "duplicate record (same DOI, arXiv id, or title + year + first author)"),

@@ -35,9 +35,17 @@ class Rule:
     formats: tuple[str, ...]
 
 
-#: reader codes ``check`` reports at another severity than the reader: text that belongs to no
-#: entry or record, and records cut off before their end, mean a broken file (readers skip them)
-CHECK_SEVERITY: Final = {"PC103": Severity.ERROR, "PC104": Severity.ERROR}
+#: reader codes ``check`` reports at another severity than the reader, which recovers from them:
+#: text that belongs to no entry or record and records cut off before their end (the reader
+#: skips them), a field given twice (which value is meant?), a file that is not UTF-8, a
+#: listing block that cannot be split — each means the file needs fixing
+CHECK_SEVERITY: Final = {
+    "PC103": Severity.ERROR,
+    "PC104": Severity.ERROR,
+    "PC105": Severity.ERROR,
+    "PC201": Severity.ERROR,
+    "PC300": Severity.ERROR,
+}
 
 
 def _r(code: str, hint: str, formats: tuple[str, ...] = ALL_FORMATS) -> Rule:
