@@ -123,6 +123,8 @@ def _needs_raw(text: str) -> bool:
         or text[:1] == " "
         or text[-1:] == " "
     )
+
+
 # fields whose generated spelling differs from common source spellings (name order, DOI case,
 # list separators, month names, arXiv fields)
 _ALWAYS_RAW: Final = frozenset(
@@ -159,11 +161,7 @@ def sniff(head: str) -> bool:
     lines are not taken for TeX comments."""
     if _SNIFF_ENTRY.search(head) is not None:
         return True
-    return (
-        "%" in head
-        and _SNIFF_COMMENTS.fullmatch(head) is not None
-        and _SNIFF_REFER.search(head) is None
-    )
+    return "%" in head and _SNIFF_COMMENTS.fullmatch(head) is not None and _SNIFF_REFER.search(head) is None
 
 
 # ---------------------------------------------------------------------------------------------
