@@ -440,6 +440,8 @@ def _check_fields(
             problems = V.page_problems(value, double_hyphen=dialect == "bibtex")
         if name == "day" and "month" in entry and "year" in entry:
             problems = _day_problems(value, entry)
+        elif name in ("month", "day", "year"):
+            problems = _number_problems(name, value)
         for p in problems:
             add(p.code, f"{name}: {p.message}", offset, p.offset, p.severity)
         if mojibake:
@@ -465,6 +467,23 @@ def _check_fields(
                     offset,
                     words[0][1],
                 )
+
+
+def _number_problems(name: str, value: str) -> list[V.Problem]:
+    """A numeric month outside 1-12, day outside 1-31 or year with more than four digits is impossible
+    (word months, ranges and placeholders are the reader's PC220 warnings)."""
+    text = value.strip()
+    if not text.isdigit():
+        return []
+    n = int(text)
+    lead = len(value) - len(value.lstrip())
+    if name == "month" and not 1 <= n <= 12:
+        return [V.Problem("PC706", f"month {text} is impossible; months run 1-12 (or jan..dec)", lead)]
+    if name == "day" and not 1 <= n <= 31:
+        return [V.Problem("PC706", f"day {text} is impossible; days run 1-31", lead)]
+    if name == "year" and len(text) > 4:
+        return [V.Problem("PC706", f"year {text} is impossible; write the four-digit year", lead)]
+    return []
 
 
 def _day_problems(

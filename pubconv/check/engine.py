@@ -281,6 +281,13 @@ def _check_bib(text: str, source: str, name: str) -> _FileResult:
     papers, diags, blocks = _read_bib(name, text, source)
     findings = bib.relocate_syntax_errors(text, source, _reader_findings(diags))
     scan = bib.scan(text, source, name, blocks=blocks, known_code=_known_code)
+    impossible = {(d.key, d.position.line) for d in scan.findings if d.code == "PC706" and d.position}
+    if impossible:  # a precise PC706 on a field replaces the reader's PC220 warning for it
+        findings = [
+            d
+            for d in findings
+            if not (d.code == "PC220" and d.position is not None and (d.key, d.position.line) in impossible)
+        ]
     findings.extend(scan.findings)
     own = scan.own_fields
     records = []
