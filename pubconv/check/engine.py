@@ -507,6 +507,13 @@ def _check_csl(text: str, source: str, name: str) -> _FileResult:
                             prob.code, f"{var}: {prob.message}", pos((i, var), 1), key=key_at((i,))
                         )
                     )
+    precise = {d.position.path for d in findings if d.code == "PC706" and d.position is not None}
+    if precise:  # a precise PC706 replaces the reader's PC220 warning at the same path
+        findings = [
+            d
+            for d in findings
+            if not (d.code == "PC220" and d.position is not None and d.position.path in precise)
+        ]
     keys: list[tuple[str, Position | None]] = list(seen.items())
     return _FileResult(findings, _records(papers), keys, [])
 
