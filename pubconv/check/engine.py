@@ -717,22 +717,44 @@ def _jats_value_findings(text: str, source: str) -> list[Diagnostic]:
     except etree.XMLSyntaxError:
         return []
     out: list[Diagnostic] = []
-    for el in root.iter("{*}pub-id", "{*}object-id", "{*}article-id"):
-        kind = (el.get("pub-id-type") or el.get("object-id-type") or "").lower()
-        value = "".join(el.itertext())
-        check = {"doi": V.doi_problems, "isbn": V.isbn_problems, "arxiv": V.arxiv_problems}.get(kind)
-        if check is None:
-            continue
+
+    def add(el: Any, problems: list[V.Problem], what: str) -> None:
         ref = next((a for a in el.iterancestors("{*}ref") if a.get("id")), None)
-        for p in check(value):
+        for p in problems:
             out.append(
                 Diagnostic.make(
                     p.code,
-                    f"<{etree.QName(el).localname} pub-id-type={kind!r}>: {p.message}",
+                    f"<{what}>: {p.message}",
                     Position(source=source, line=el.sourceline),
                     key=ref.get("id") if ref is not None else None,
+                    severity=p.severity,
                 )
             )
+
+    ids = {"doi": V.doi_problems, "isbn": V.isbn_problems, "arxiv": V.arxiv_problems}
+    for el in root.iter("{*}pub-id", "{*}object-id", "{*}article-id"):
+        kind = (el.get("pub-id-type") or el.get("object-id-type") or "").lower()
+        check = ids.get(kind)
+        if check is not None:
+            add(el, check("".join(el.itertext())), f"{etree.QName(el).localname} pub-id-type={kind!r}")
+    for el in root.iter("{*}isbn", "{*}issn"):
+        name = etree.QName(el).localname
+        value = "".join(el.itertext())
+        add(el, V.isbn_problems(value) if name == "isbn" else V.issn_problems(value), name)
+    for el in root.iter("{*}element-citation", "{*}mixed-citation", "{*}nlm-citation"):
+        parts = {etree.QName(c).localname: c for c in el if isinstance(c.tag, str)}
+        fpage, lpage = parts.get("fpage"), parts.get("lpage")
+        if fpage is not None and lpage is not None:
+            first, last = "".join(fpage.itertext()).strip(), "".join(lpage.itertext()).strip()
+            if first.isdigit() and last.isdigit():
+                add(lpage, V.page_problems(f"{first}--{last}", double_hyphen=False), "fpage/lpage")
+        year, month, day = (parts.get(n) for n in ("year", "month", "day"))
+        if year is not None and month is not None:
+            y, m = "".join(year.itertext()).strip(), "".join(month.itertext()).strip()
+            d = "".join(day.itertext()).strip() if day is not None else ""
+            if y.isdigit() and len(y) == 4 and m.isdigit() and (not d or d.isdigit()):
+                iso = f"{y}-{int(m):02d}" + (f"-{int(d):02d}" if d else "")
+                add(month if day is None else day, V.date_problems(iso), "year/month/day")
     return out
 
 
