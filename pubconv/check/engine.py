@@ -413,7 +413,7 @@ def _leaf_errors(error: Any) -> Iterator[tuple[tuple[str | int, ...], str]]:
 def _check_csl(text: str, source: str, name: str) -> _FileResult:
     import json
 
-    from .jsonpos import format_path, value_offsets
+    from .jsonpos import format_path, parse_path, value_offsets
 
     papers, findings = _read(name, text, source)
     try:
@@ -438,6 +438,12 @@ def _check_csl(text: str, source: str, name: str) -> _FileResult:
             ident = items[path[0]].get("id")
             return str(ident) if ident is not None else None
         return None
+
+    # reader findings point at their item; move them to the value their JSON path names
+    for i, d in enumerate(findings):
+        parsed = parse_path(d.position.path) if d.position is not None and d.position.path else None
+        if parsed:
+            findings[i] = replace(d, position=pos(parsed))
 
     # schema problems the reader did not report at the same path; where it did, its finding
     # (with its own code) becomes an error: the file fails the CSL-JSON schema there

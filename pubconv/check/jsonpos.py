@@ -14,7 +14,7 @@ import json
 import re
 from typing import Final
 
-__all__ = ["JsonPath", "format_path", "value_offsets"]
+__all__ = ["JsonPath", "format_path", "parse_path", "value_offsets"]
 
 JsonPath = tuple[str | int, ...]
 
@@ -91,6 +91,29 @@ def value_offsets(text: str) -> dict[JsonPath, int]:
             continue
         pos += 1
     return out
+
+
+_PATH_PART: Final = re.compile(r'\[(\d+)\]|\.([^.\[\]]+)|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def parse_path(text: str) -> JsonPath | None:
+    """The inverse of :func:`format_path` (also for readers' ``$[3].author[0]``); None if malformed."""
+    if not text.startswith("$"):
+        return None
+    out: list[str | int] = []
+    pos = 1
+    while pos < len(text):
+        m = _PATH_PART.match(text, pos)
+        if m is None:
+            return None
+        if m.group(1) is not None:
+            out.append(int(m.group(1)))
+        elif m.group(2) is not None:
+            out.append(m.group(2))
+        else:
+            out.append(json.loads(m.group(3)))
+        pos = m.end()
+    return tuple(out)
 
 
 def format_path(path: JsonPath) -> str:

@@ -79,6 +79,11 @@ RULES: Final[dict[str, Rule]] = {
         _r("PC213", "use a standard entry type (or @misc)", (*_BIB, "ris")),
         _r("PC220", "write the year as digits, the month as a number or jan..dec", (*_BIB, "csljson", "ris")),
         _r(
+            "PC221",
+            "write each name as 'Family, Given' or 'Given Family', separated by ' and '",
+            (*_BIB, "csljson"),
+        ),
+        _r(
             "PC300",
             "separate the title from the authors in the byline (e.g. a period after the title)",
             ("listing",),
