@@ -508,24 +508,54 @@ _FIELD_START: Final = re.compile(r"[ \t]*[A-Za-z][\w:.+/-]*[ \t]*=")
 _SKIPPED: Final = re.compile(r"the @\S+ block starting at line (\d+) was skipped")
 
 
+def _close_of(text: str, open_at: int, stop: int) -> int:
+    """Offset just after the brace or quote opened at ``open_at`` closes (before ``stop``), or -1."""
+    quote = text[open_at] == '"'
+    depth = 0
+    i = open_at + 1
+    while i < stop:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth < 0:
+                return i + 1 if not quote else -1
+        elif ch == '"' and quote and depth == 0:
+            return i + 1
+        i += 1
+    return -1
+
+
+def _closes_cleanly(text: str, open_at: int, stop: int) -> bool:
+    """True when the value opened at ``open_at`` closes before ``stop`` and a ',' or the end of
+    the entry follows: a multi-line value, not a runaway one."""
+    end = _close_of(text, open_at, stop)
+    if end < 0:
+        return False
+    m = _WS.match(text, end)
+    nxt = m.end() if m else end
+    return nxt < len(text) and text[nxt] in ",})#"
+
+
 def _culprit(text: str, start: int, stop: int) -> tuple[int, str] | None:
     """In a broken entry ``text[start:stop]`` written one field per line, the field whose value
-    leaves a brace or quote open at the next field's line: (offset of the opening, what)."""
-    depth = 0
+    is still open at a later field's line and never closes properly: (offset of its opening, what)."""
+    stack: list[int] = []  # offsets of the open braces; stack[0] is the entry's own
     quote_at = -1
-    opened: list[int] = []
     pos = start
     first_line = True
     while pos < stop:
         end = text.find("\n", pos, stop)
         end = stop if end < 0 else end
         if not first_line and _FIELD_START.match(text, pos, end) is not None:
-            if quote_at >= 0 and depth == 1:
+            if quote_at >= 0 and len(stack) == 1 and not _closes_cleanly(text, quote_at, stop):
                 return quote_at, "'\"' is never closed"
-            if depth > 1 and opened:
-                return opened[-1 - (depth - 2)] if depth - 2 < len(opened) else opened[
-                    0
-                ], "'{' is never closed"
+            if len(stack) > 1 and not _closes_cleanly(text, stack[1], stop):
+                return stack[1], "'{' is never closed"
         first_line = False
         i = pos
         while i < end:
@@ -534,14 +564,11 @@ def _culprit(text: str, start: int, stop: int) -> tuple[int, str] | None:
                 i += 2
                 continue
             if ch == "{":
-                depth += 1
-                if depth >= 2 and quote_at < 0:
-                    opened.append(i)
+                stack.append(i)
             elif ch == "}":
-                depth -= 1
-                if depth >= 1 and opened:
-                    opened.pop()
-            elif ch == '"' and depth == 1:
+                if stack:
+                    stack.pop()
+            elif ch == '"' and len(stack) == 1:
                 quote_at = -1 if quote_at >= 0 else i
             i += 1
         pos = end + 1
