@@ -121,6 +121,14 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC740": (Severity.ERROR, "JATS document fails the JATS DTD"),
     "PC790": (Severity.ERROR, "file cannot be read or its format cannot be detected"),
     "PC791": (Severity.WARNING, "suppression comment names an unknown rule"),
+    # CITATION.cff (80x): pubconv.formats.cff
+    "PC800": (Severity.ERROR, "CITATION.cff is not valid YAML"),
+    "PC801": (Severity.ERROR, "CITATION.cff is not a mapping or lacks cff-version"),
+    "PC802": (Severity.ERROR, "CITATION.cff violates the CFF 1.2.0 schema"),
+    "PC803": (Severity.ERROR, "CITATION.cff too large or nested too deeply"),
+    "PC804": (Severity.ERROR, "YAML anchors, aliases or merge keys in CITATION.cff; input rejected"),
+    "PC805": (Severity.WARNING, "CITATION.cff value of the wrong shape; ignored or read leniently"),
+    "PC806": (Severity.WARNING, "malformed pubconv identifier in CITATION.cff ignored"),
 }
 
 

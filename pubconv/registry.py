@@ -45,6 +45,7 @@ BUILTIN: tuple[FormatSpec, ...] = (
     FormatSpec("csljson", "pubconv.formats.csl_json", ("csl-json",), (".json",)),
     FormatSpec("ris", "pubconv.formats.ris", (), (".ris",)),
     FormatSpec("jats", "pubconv.formats.jats", (), (".xml", ".nxml")),
+    FormatSpec("cff", "pubconv.formats.cff", ("citation-cff",), (".cff",)),
     FormatSpec("text", "pubconv.formats.text", (), ()),
     FormatSpec("html", "pubconv.formats.html", (), (".html",)),
 )
