@@ -147,6 +147,8 @@ _TEXT_KEYS: Final = {
     "collection-title": "collection_title", "edition": "edition", "medium": "medium",
     "notes": "note", "thesis-type": "genre", "pmcid": "pmcid",
 }  # fmt: skip
+#: CSL types whose publisher is written as CFF ``institution`` (universities, agencies).
+_INSTITUTION_TYPES: Final = frozenset({"thesis", "report"})
 _NUMBER_KEYS: Final = {"volume": "volume", "issue": "issue", "number": "number", "pages": "number_of_pages"}
 _DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DOI: Final = re.compile(r"10\.\d{4,9}(?:\.\d+)?/[A-Za-z0-9:/_;\-.()\[\]\\]+")
@@ -227,7 +229,8 @@ def _plain(node: yaml.Node, path: _Path, marks: _Marks, seen: set[int], depth: i
                     key_node.start_mark.line + 1,
                     key_node.start_mark.column + 1,
                 )
-            marks[path + ("<key>", key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            key_path = (*path, "<key>", key)
+            marks[key_path] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in out:
                 raise _YamlError(
                     "PC800",
@@ -263,7 +266,8 @@ def load(text: str) -> tuple[Any, _Marks]:
 
 def _position(marks: _Marks, path: _Path, source: str, *, key: bool = False) -> Position:
     if key and path:
-        hit = marks.get(path[:-1] + ("<key>", path[-1]))
+        key_path = (*path[:-1], "<key>", path[-1])
+        hit = marks.get(key_path)
         if hit is not None:
             return Position(source=source, line=hit[0], column=hit[1], path=_json_path(path))
     probe = path
@@ -481,14 +485,13 @@ def _entity(key: str, value: Mapping[str, Any], p: dict[str, Any], extra: list[t
         if _date(value.get("date-start")) is not None:
             p["event_date"] = _date(value.get("date-start"))
             used.add("date-start")
-    elif (
-        key == "institution"
-        and name is not None
-        and "publisher" not in p
-        and p["type"] in ("thesis", "report")
-    ):
-        p["publisher"] = name
-        used.add("name")
+    elif key == "institution" and "publisher" not in p and p["type"] in _INSTITUTION_TYPES:
+        if name is not None:
+            p["publisher"] = name
+            used.add("name")
+        if _text(value.get("city")) is not None:
+            p["publisher_place"] = _text(value.get("city"))
+            used.add("city")
     for k, v in value.items():
         if k not in used:
             extra.append((f"cff:{key}.{k}", _json_text(v)))
@@ -686,7 +689,7 @@ def _native(p: Paper, root: bool) -> dict[str, Any]:
         if p.publisher_place and p.publisher:
             entity["city"] = p.publisher_place
         if entity:
-            d["publisher"] = entity
+            d["institution" if p.type in _INSTITUTION_TYPES else "publisher"] = entity
         conf: dict[str, Any] = {}
         if p.event_title:
             conf["name"] = p.event_title
@@ -822,7 +825,16 @@ def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = Non
         diagnostics.append(
             Diagnostic.make("PC400", "CITATION.cff cannot mark case-protected title spans; dropped")
         )
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return yaml.dump(
+        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    """The safe dumper with list items indented under their key, as CITATION.cff files are written."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 # --------------------------------------------------------------------------- schema validation
