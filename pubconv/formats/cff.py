@@ -63,7 +63,7 @@ from typing import Any, Final
 
 import yaml
 
-from ..errors import Diagnostic, WriteError
+from ..errors import Diagnostic
 from ..model import ArxivId, Date, Name, Paper, Position
 from ..serialize import paper_from_dict, paper_to_dict
 from .base import ReadResult, unsupported_defaults
@@ -256,6 +256,8 @@ def load(text: str) -> tuple[Any, _Marks]:
         raise _YamlError("PC800", f"YAML syntax error: {problem}", where[0], where[1]) from None
     except yaml.YAMLError as exc:
         raise _YamlError("PC800", f"YAML error: {exc}", None, None) from None
+    except UnicodeError:
+        raise _YamlError("PC800", "text holds characters that are not valid Unicode", None, None) from None
     except RecursionError:
         raise _YamlError("PC803", "YAML nested too deeply", None, None) from None
     marks: _Marks = {}
@@ -792,7 +794,7 @@ def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = Non
     """One CITATION.cff: the first unmarked paper as the work itself, a marked one as preferred-citation."""
     items = list(papers)
     if not items:
-        raise WriteError("a CITATION.cff describes one work: give at least one paper")
+        return ""  # no work, no file: an empty text (which reads back to no papers)
     pref_index = next((i for i, p in enumerate(items) if p.get_extra(ROLE) == PREFERRED), None)
     root_index = next((i for i, p in enumerate(items) if i != pref_index), None)
     if root_index is None:
