@@ -834,9 +834,12 @@ def _check_cff(text: str, source: str, name: str) -> _FileResult:
         try:
             result = cff.read(text, source=source)
             papers = result.papers
-            known = {(d.code, d.position) for d in findings}
+            # the schema findings already cover their lines; the reader adds what they do not
+            known = {d.position.line for d in findings if d.position is not None}
             findings.extend(
-                d for d in _reader_findings(result.diagnostics) if (d.code, d.position) not in known
+                d
+                for d in _reader_findings(result.diagnostics)
+                if d.position is None or d.position.line not in known
             )
         except Exception as exc:
             findings.append(

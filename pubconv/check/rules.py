@@ -126,6 +126,10 @@ RULES: Final[dict[str, Rule]] = {
         _r("PC740", "fix the element at the position shown so it matches the JATS DTD", ("jats",)),
         _r("PC790", "check the path and permissions, or pass --from FORMAT"),
         _r("PC791", "name existing rule codes (see pubconv check --list-rules) in the comment", _BIB),
+        _r("PC800", "fix the YAML syntax at the position shown", ("cff",)),
+        _r("PC801", "make CITATION.cff a YAML mapping that starts with 'cff-version: 1.2.0'", ("cff",)),
+        _r("PC802", "fix the value at the position shown so it matches the CFF 1.2.0 schema", ("cff",)),
+        _r("PC804", "write the repeated value out in full instead of a YAML anchor or alias", ("cff",)),
     )
 }
 
