@@ -160,19 +160,24 @@ class _KeySet:
         return self._size
 
     def add(self, key: str) -> None:
+        self.add_new(key)
+
+    def add_new(self, key: str) -> bool:
+        """Add ``key``; False when it was already there (one fingerprint for test and add)."""
         fp = self._fingerprint(key)
         i = self._slot(fp)
         if self._table[i] == fp:
-            return
+            return False
         self._table[i] = fp
         self._size += 1
         if 2 * self._size > self._mask:  # keep the load at most 1/2: short probe runs
             old = self._table
             self._mask = 2 * len(old) - 1
             self._table = array("Q", bytes(16 * len(old)))
-            for fp in old:
-                if fp:
-                    self._table[self._slot(fp)] = fp
+            for old_fp in old:
+                if old_fp:
+                    self._table[self._slot(old_fp)] = old_fp
+        return True
 
 
 #: Base keys whose next collision suffix is remembered (an LRU; older ones start again at ``a``).
@@ -193,14 +198,15 @@ class KeyAllocator:
         self._next: OrderedDict[str, int] = OrderedDict()
 
     def _unique(self, base: str) -> str:
+        """``base``, or ``base`` with the first free suffix; recorded as used."""
         low = base.lower()
-        if low not in self.used:
+        if self.used.add_new(low):
             return base
         i = self._next.pop(low, 0)
         while True:
             cand = base + _suffix(i)
             i += 1
-            if cand.lower() not in self.used:
+            if self.used.add_new(cand.lower()):
                 self._next[low] = i
                 if len(self._next) > _NEXT_MAX:
                     self._next.popitem(last=False)
@@ -230,5 +236,4 @@ class KeyAllocator:
             if diagnostics is not None:
                 why = f"key {key!r} cannot be used" if key else "paper has no key"
                 diagnostics.append(Diagnostic.make("PC402", f"{why}; generated {out!r}", key=out))
-        self.used.add(out.lower())
-        return out
+        return out  # _unique recorded it

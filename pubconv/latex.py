@@ -547,6 +547,8 @@ def encode_verbatim(text: str) -> str:
 # automatic case protection
 
 _WORD = re.compile(r"[^\W_]+")
+#: In ASCII text, every protected word holds one of these (its words are [A-Za-z0-9] runs).
+_ASCII_PROTECT_CUE = re.compile(r"[A-Za-z0-9][A-Z]|[0-9]")
 
 
 def auto_protect_spans(title: str) -> tuple[tuple[int, int], ...]:
@@ -558,6 +560,8 @@ def auto_protect_spans(title: str) -> tuple[tuple[int, int], ...]:
     letter (``GPT4``, ``2B``). Capitalised words (``Gemma``) and single letters
     are left to the style.
     """
+    if title.isascii() and _ASCII_PROTECT_CUE.search(title) is None:
+        return ()  # no digit and no capital after a letter or digit: nothing to protect
     spans: list[tuple[int, int]] = []
     start = 0
     for tok in title.split(" "):

@@ -864,13 +864,6 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
     return out
 
 
-def _names_latex(names: tuple[Name, ...], truncated: bool, enc: Callable[[str], str]) -> str:
-    parts = [_name_latex(n, enc) for n in names]
-    if truncated:
-        parts.append("others")
-    return " and ".join(parts)
-
-
 def _title_latex(title: str, spans: tuple[tuple[int, int], ...] | None, enc: Callable[[str], str]) -> str:
     if spans is None:
         spans = latex.auto_protect_spans(title)
@@ -898,6 +891,8 @@ def _date_iso(d: Date) -> str | None:
 
 #: Most raw-reuse decisions :attr:`_Writer.same` remembers before starting afresh.
 _SAME_MAX: Final = 4096
+#: Most names :attr:`_Writer.name_memo` holds before starting afresh.
+_NAME_MEMO_MAX: Final = 8192
 
 
 class _Writer:
@@ -916,6 +911,8 @@ class _Writer:
         self.unicode = unicode
         self.keep_raw = keep_raw
         self.keys = KeyAllocator()
+        self.name_memo: dict[Name, str] = {}
+        """Memo of :func:`_name_latex` (bibliographies repeat their authors); bounded."""
         self.macros: dict[str, str] = dict(T.MONTH_MACROS)
         if document is not None:
             for name, expr in document.strings:
@@ -925,6 +922,25 @@ class _Writer:
 
     def enc(self, text: str) -> str:
         return latex.encode(text, unicode=self.unicode)
+
+    def names(self, names: tuple[Name, ...], truncated: bool) -> str:
+        """A name list as BibTeX writes it (``and``-joined, ``others`` when truncated).
+
+        Each name's LaTeX is memoised.
+        """
+        memo = self.name_memo
+        parts = []
+        for n in names:
+            text = memo.get(n)
+            if text is None:
+                text = _name_latex(n, self.enc)
+                if len(memo) >= _NAME_MEMO_MAX:
+                    memo.clear()
+                memo[n] = text
+            parts.append(text)
+        if truncated:
+            parts.append("others")
+        return " and ".join(parts)
 
     def meaning(self, name: str, text: str) -> Any:
         """What a field value means, for the raw-reuse check (a dialect hook)."""
@@ -945,13 +961,13 @@ class _Writer:
                 out.append((name, value, bare))
 
         if p.author or p.author_truncated:
-            add("author", _names_latex(p.author, p.author_truncated, enc))
+            add("author", self.names(p.author, p.author_truncated))
         if p.editor or p.editor_truncated:
-            add("editor", _names_latex(p.editor, p.editor_truncated, enc))
+            add("editor", self.names(p.editor, p.editor_truncated))
         if p.translator:
-            add("translator", _names_latex(p.translator, False, enc))
+            add("translator", self.names(p.translator, False))
         if p.container_author:
-            add("bookauthor", _names_latex(p.container_author, False, enc))
+            add("bookauthor", self.names(p.container_author, False))
         if p.collection_editor:
             self.lose(key, "collection_editor")
         if p.title is not None:
