@@ -354,6 +354,9 @@ def test_directory_walk_finds_citation_files_only(tmp_path: Path) -> None:
     (tmp_path / "CITATION.cff").write_text("cff-version: 1.2.0\n", encoding="utf-8")
     (tmp_path / "items.json").write_text('[{"id": "a", "type": "book"}]\n', encoding="utf-8")
     (tmp_path / "package.json").write_text('{"name": "x", "version": "1"}\n', encoding="utf-8")
+    # JSON that mentions "id" and "type" without being CSL-JSON: a schema, pubconv's paper form
+    (tmp_path / "s.json").write_text('{"type": "object", "properties": {"id": {"type": "string"}}}\n')
+    (tmp_path / "p.json").write_text('[{"type": "book", "arxiv": {"id": "2101.00001"}}]\n', encoding="utf-8")
     (tmp_path / "notes.txt").write_text("just some notes\n", encoding="utf-8")
     (tmp_path / "page.xml").write_text("<html/>\n", encoding="utf-8")
     for skipped in (".git", "node_modules", ".hidden", "venv"):

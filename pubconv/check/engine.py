@@ -195,7 +195,31 @@ def _wanted(path: str) -> bool:
             head = fh.read(registry.SNIFF_CHARS).decode("utf-8", errors="replace").lstrip("\ufeff")
     except OSError:
         return True  # reported as unreadable
-    return any(registry.get(name).sniff(head) for name in candidates)
+    if not any(registry.get(name).sniff(head) for name in candidates):
+        return False
+    return ext != ".json" or _looks_like_csl(path)
+
+
+def _looks_like_csl(path: str) -> bool:
+    """A directory walk takes a .json file as CSL-JSON only when it is an array of objects whose
+    first has a top-level ``id`` and ``type`` (JSON schemas, package manifests and other JSON that
+    merely mention those keys are left alone)."""
+    import json
+
+    try:
+        if os.path.getsize(path) > 64_000_000:
+            return True  # too big to look at twice; the head sniffed as CSL-JSON
+        with open(path, "rb") as fh:
+            data = json.loads(fh.read().decode("utf-8", errors="replace").lstrip("\ufeff"))
+    except (OSError, ValueError, RecursionError):
+        return True  # broken JSON whose head looks like CSL-JSON: check it and report why
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and isinstance(data[0], dict)
+        and "id" in data[0]
+        and "type" in data[0]
+    )
 
 
 def _expand(
