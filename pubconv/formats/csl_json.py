@@ -741,6 +741,10 @@ def _iter(text: str, source: str, diags: list[Diagnostic]) -> Iterator[Paper]:
         pos = Position(source=source, line=exc.lineno, column=exc.colno)
         diags.append(Diagnostic.make("PC100", f"invalid JSON: {exc.msg}", pos))
         return
+    except RecursionError:  # arrays/objects nested deeper than the json module recurses
+        pos = Position(source=source, line=1, column=1)
+        diags.append(Diagnostic.make("PC100", "invalid JSON: nested too deeply to read", pos))
+        return
     lines = _Lines(text)
     first = len(text) - len(text.lstrip())
     items: list[Any]
