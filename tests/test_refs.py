@@ -25,7 +25,10 @@ def test_text_apa_renders_the_seed() -> None:
     paragraphs = out.split("\n\n")
     assert len(paragraphs) == len(_seed())
     assert out.endswith(".\n") and not out.endswith("\n\n")
-    assert any(p.startswith("Gemma Team, Riviere, M., & Pathak, S. (2024). Gemma 2:") for p in paragraphs)
+    # the seed's author lists are truncated ("and others"): the style's et-al term ends them
+    assert any(
+        p.startswith("Gemma Team, Riviere, M., Pathak, S., et al. (2024). Gemma 2:") for p in paragraphs
+    )
     assert not diags
 
 
@@ -91,3 +94,66 @@ def test_corpus_sample_renders_without_errors() -> None:
     assert out.count("\n\n") == 39
     assert not [d for d in diags if getattr(d, "code", "") == "PC520"]
     assert html.write(sample).count('<div class="csl-entry">') == 40
+
+
+def _etal_paper(truncated: bool, n: int = 2, *, editors: bool = False) -> Paper:
+    names = tuple(
+        Name(family=f, given=g) for f, g in [("Smith", "Jane"), ("Doe", "John"), ("Roe", "Ann")][:n]
+    )
+    if editors:
+        return Paper(
+            key="e",
+            type="book",
+            title="Collected Works",
+            editor=names,
+            editor_truncated=truncated,
+            issued=Date(year=2020),
+        )
+    return Paper(key="p", title="A Study", author=names, author_truncated=truncated, issued=Date(year=2020))
+
+
+@pytest.mark.parametrize(
+    ("style", "expected"),
+    [
+        ("apa", "Smith, J., Doe, J., et al. (2020). A Study."),
+        ("ieee", "J. Smith, J. Doe, et al., “A Study”"),
+        ("vancouver", "Smith J, Doe J, et al. A Study."),
+        ("chicago-author-date", "Smith, J., J. Doe, et al. 2020."),
+        ("harvard1", "Smith, J., Doe, J. et al. (2020)"),
+    ],
+)
+def test_truncated_author_list_ends_in_et_al(style: str, expected: str) -> None:
+    out = text.write([_etal_paper(True)], style=style)
+    assert expected in out
+    assert out.count("et al") == 1 and "\ue010" not in out
+    plain = text.write([_etal_paper(False)], style=style)
+    assert "et al" not in plain and "Doe" in plain
+
+
+def test_truncated_single_author_and_html() -> None:
+    out = text.write([_etal_paper(True, 1)], style="chicago-author-date")
+    assert out.startswith("Smith, J., et al. 2020.")
+    page = html.write([_etal_paper(True)])
+    assert "Smith, J., Doe, J., et al. (2020)" in page and "&amp;" not in page
+
+
+def test_style_shortened_list_is_not_marked_twice() -> None:
+    # MLA shortens three or more names itself: its own et-al is kept, ours is not added
+    out = text.write([_etal_paper(True, 3)], style="mla")
+    assert out.startswith("Smith, J., et al.") and out.count("et al") == 1
+    assert text.write([_etal_paper(False, 3)], style="mla") == out
+
+
+def test_truncated_editor_list_ends_in_et_al() -> None:
+    out = text.write([_etal_paper(True, editors=True)], style="chicago-author-date")
+    assert "et al" in out and "\ue010" not in out
+    assert "et al" not in text.write([_etal_paper(False, editors=True)], style="chicago-author-date")
+
+
+def test_et_al_uses_the_locale_term() -> None:
+    # German: the term is "u. a." and the connective "und" is dropped before it
+    out = text.write([_etal_paper(True)], style="ieee", locale="de-DE")
+    assert "J. Smith, J. Doe, u.\u00a0a., " in out and "und" not in out and "et al" not in out
+    assert "Smith, J., Doe, J. u.\u00a0a. (2020)" in text.write(
+        [_etal_paper(True)], style="harvard1", locale="de-DE"
+    )
