@@ -243,11 +243,25 @@ def _plain(node: yaml.Node, path: _Path, marks: _Marks, seen: set[int], depth: i
     return None
 
 
+def _reject_aliases(text: str) -> None:
+    """PC804 at the first alias: one linear pass over the parser's events, before anything is built."""
+    for event in yaml.parse(text, Loader=_loader()):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise _YamlError(
+                "PC804",
+                "YAML aliases ('*name') are not accepted in CITATION.cff; write the value out in full",
+                mark.line + 1,
+                mark.column + 1,
+            )
+
+
 def load(text: str) -> tuple[Any, _Marks]:
     """The plain value of a YAML text and its path -> (line, column) map; :class:`_YamlError` if unusable."""
     if len(text) > MAX_CHARS:
         raise _YamlError("PC803", f"CITATION.cff larger than {MAX_CHARS} characters", None, None)
     try:
+        _reject_aliases(text)
         node = yaml.compose(text, Loader=_loader())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -625,7 +639,8 @@ def _name_dicts(names: tuple[Name, ...], key: str, extra: dict[str, str]) -> lis
                 if sub not in d:
                     d[sub] = _extra_value(v)
                 del extra[k]
-        out.append(d)
+        if d not in out:  # CFF name lists hold no repeats (the carrier keeps them)
+            out.append(d)
     return out
 
 
@@ -816,11 +831,19 @@ def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = Non
     if pref_index is not None:
         pref = items[pref_index]
         doc[PREFERRED] = _order(_with_carrier(pref, _native(pref, False), False), False)
-    refs = [
-        _order(_with_carrier(p, _native(p, False), False), False)
-        for i, p in enumerate(items)
-        if i not in (root_index, pref_index)
-    ]
+    refs: list[dict[str, Any]] = []
+    for i, p in enumerate(items):
+        if i in (root_index, pref_index):
+            continue
+        ref = _order(_with_carrier(p, _native(p, False), False), False)
+        if ref in refs:
+            if diagnostics is not None:
+                diagnostics.append(Diagnostic.make(
+                    "PC400", "CITATION.cff references hold no repeats: a duplicate reference was dropped",
+                    key=p.key,
+                ))  # fmt: skip
+            continue
+        refs.append(ref)
     if refs:
         doc["references"] = refs
     if diagnostics is not None and any(p.title_nocase for p in items):
