@@ -72,7 +72,9 @@ def test_order_is_preferred_citation_then_work_then_references() -> None:
     assert work.get_extra("cff:authors[0].orcid") == "https://orcid.org/0000-0002-1825-0097"
     assert work.author[2] == Name(literal="learn2learn contributors")
     assert result.papers[3].page == "1126-1135"
-    assert result.papers[4].author[0] == Name(family="Vaart", given="Rafael", particle="van der", suffix="Jr.")
+    assert result.papers[4].author[0] == Name(
+        family="Vaart", given="Rafael", particle="van der", suffix="Jr."
+    )
     assert work.origin is not None and work.origin.line == 1
     assert pref.origin is not None and pref.origin.line == 22
 
@@ -139,7 +141,12 @@ def test_written_file_is_readable_and_ordered() -> None:
     out = cff.write(cff.read(SOFTWARE).papers)
     assert out.startswith("cff-version: 1.2.0\nmessage: ")
     keys = list(yaml.safe_load(out))
-    assert keys.index("title") < keys.index("authors") < keys.index("preferred-citation") < keys.index("references")
+    assert (
+        keys.index("title")
+        < keys.index("authors")
+        < keys.index("preferred-citation")
+        < keys.index("references")
+    )
     assert "\n  - given-names: Sébastien M. R.\n" in out  # lists indented like hand-written files
 
 

@@ -251,8 +251,8 @@ def _reject_aliases(text: str) -> None:
             raise _YamlError(
                 "PC804",
                 "YAML aliases ('*name') are not accepted in CITATION.cff; write the value out in full",
-                mark.line + 1,
-                mark.column + 1,
+                mark.line + 1 if mark is not None else None,
+                mark.column + 1 if mark is not None else None,
             )
 
 
