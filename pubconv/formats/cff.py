@@ -20,7 +20,8 @@ unmarked paper at the root and every other paper under ``references``; a
 list without an unmarked paper uses its first paper as the root (PC401).
 
 **Mapping.** Root: ``title``, ``authors``, ``version``, ``doi``,
-``date-released`` (the issued date), ``url``, ``abstract``, ``keywords``.
+``date-released`` (the issued date), ``url`` (else ``repository-code``, which
+is also kept as an extra), ``abstract``, ``keywords``.
 References: the CFF type (table :data:`CFF_TO_CSL`; a CFF type the writer
 would not choose for the CSL type is kept as ``extra ("cff:type", ...)``;
 ``article`` with ``status: preprint`` is CSL ``article``), ``title``,
@@ -472,6 +473,9 @@ def _to_paper(record: Mapping[str, Any], root: bool, ctx: _Ctx, path: _Path) -> 
         else:
             extra.append((f"cff:{key}", _json_text(value)))
     p.pop("_carrier", None)
+    code_url = _text(record.get("repository-code"))
+    if root and "url" not in p and code_url is not None and _URL.fullmatch(code_url):
+        p["url"] = code_url  # what a citation of software links to (cffconvert does the same)
     if extra:
         p["extra"] = tuple(extra)
     try:
