@@ -102,17 +102,6 @@ REQUIRED_BIBLATEX: Final[dict[str, tuple[str, ...]]] = {
 
 # ----------------------------------------------------------------------------- field classes
 
-#: fields whose value is not LaTeX text: no special-character or case rules
-# fmt: off
-_NOT_TEXT: Final = T.VERBATIM | frozenset({
-    "keywords", "keyword", "file", "key", "ids", "xdata", "related", "entryset", "options", "label",
-    "shorthand", "sortkey", "presort", "langid", "hyphenation", "pagination", "bookpagination",
-    "url", "eid", "mrclass", "zmclass", "remark", "citeulike", "orcid", "orcid-numbers",
-    "researcherid", "researcherid-numbers", "unique-id", "timestamp", "library", "oclc", "lccn",
-    "isrn", "ismn", "iswc", "eprinttype", "archiveprefix", "sorttitle", "sortname", "sortshorthand",
-    "sortyear", "indexsorttitle",
-})
-# fmt: on
 #: fields bibliography styles print (where an unescaped special character breaks LaTeX); fields
 #: only tools read (tableofcontents, xmldata, abstract, ...) are not checked for specials
 _PRINTED: Final = frozenset(
@@ -159,6 +148,15 @@ _PRINTED: Final = frozenset(
 _DATE_FIELDS: Final = frozenset({"date", "urldate", "eventdate", "origdate"})
 _PAGE_FIELDS: Final = frozenset({"pages"})
 _ANY_SPECIAL: Final = re.compile(r"[&%#_]")
+#: fields some rule looks at (every field is looked at for mojibake when the file has any)
+_CHECKED: Final = (
+    _PRINTED
+    | _DATE_FIELDS
+    | _PAGE_FIELDS
+    | frozenset(
+        {"doi", "url", "isbn", "issn", "issn-l", "eprint", "orcid", "orcid-numbers", "month", "day", "year"}
+    )
+)
 _WS: Final = re.compile(r"[ \t\r\n]*")
 _ID_FIELDS: Final = frozenset({"doi", "isbn", "issn", "issn-l", "eprint"})
 _ISOISH: Final = re.compile(r"\s*\d{4}(?:-|\s*$)")
@@ -408,12 +406,14 @@ def _check_fields(
         findings.append(Diagnostic.make(code, message, position, key=key, severity=severity))
 
     for name, (value, _parts, offset) in entry.items():
-        if name in unevaluated:
-            continue  # a macro or a concatenation
+        if name not in _CHECKED and not mojibake:
+            continue  # most fields (author, note, abstract, bibsource, ...) have no rule
+        if name in unevaluated or not value.strip():
+            continue  # a macro or a concatenation; an empty value
         problems: list[V.Problem] = []
-        if not value.strip() or (name in _ID_FIELDS and not any(c.isdigit() for c in value)):
-            continue  # empty, or a placeholder such as "????"
-        if name == "doi":
+        if name in _ID_FIELDS and not any(c.isdigit() for c in value):
+            problems = []  # a placeholder such as "????"
+        elif name == "doi":
             problems = V.doi_problems(latex.decode_verbatim(value))
         elif name == "url":
             problems = _url_list_problems(value)
@@ -438,7 +438,7 @@ def _check_fields(
             problems = V.date_problems(value)
         elif name in _PAGE_FIELDS:
             problems = V.page_problems(value, double_hyphen=dialect == "bibtex")
-        if name == "day" and "month" in entry and "year" in entry:
+        elif name == "day" and "month" in entry and "year" in entry:
             problems = _day_problems(value, entry)
         elif name in ("month", "day", "year"):
             problems = _number_problems(name, value)
@@ -447,8 +447,6 @@ def _check_fields(
         if mojibake:
             for p in V.mojibake_problems(value):
                 add(p.code, f"{name}: {p.message}", offset, p.offset)
-        if name in _NOT_TEXT or name.endswith("url"):
-            continue
         if name in _PRINTED and _ANY_SPECIAL.search(value) is not None:
             reported: set[str] = set()
             for ch, off in special_chars(value):
