@@ -456,3 +456,16 @@ def test_citation_cff_reports_every_schema_error_with_its_line(tmp_path: Path) -
         8,
         9,
     } <= lines  # the ORCID check digit, the DOI, the impossible date: every error, each at its line
+
+
+def test_text_output_cannot_be_split_by_input() -> None:
+    from pubconv.errors import Diagnostic
+    from pubconv.model import Position
+
+    d = Diagnostic.make("PC700", "doi: bad\n::error::forged", Position(source="a\rb.bib", line=1, column=1))
+    out = io.StringIO()
+    render([d], "text", out, quiet=True)
+    assert out.getvalue().count("\n") == 1 and "\\n::error::forged" in out.getvalue()
+    out = io.StringIO()
+    render([d], "github", out)
+    assert out.getvalue().count("\n") == 1 and "%0A::error::forged" in out.getvalue()

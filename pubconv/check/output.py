@@ -26,6 +26,15 @@ from .rules import RULES, rule
 __all__ = ["FORMATS", "github_escape_data", "github_escape_property", "render", "sarif_log", "summary"]
 
 FORMATS: Final = ("text", "json", "github", "sarif")
+_ONE_LINE: Final = {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x0B: "\\v",
+    0x0C: "\\f",
+    0x85: "\\x85",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
 _SARIF_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _GITHUB_LEVEL: Final = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -168,7 +177,8 @@ def render(
     items = list(findings)
     if fmt == "text":
         for d in items:
-            out.write(f"{d}\n")
+            # one finding per line, whatever a file name, key or quoted value contains
+            out.write(str(d).translate(_ONE_LINE) + "\n")
         if not quiet:
             out.write(summary(items, files) + "\n")
     elif fmt == "json":
