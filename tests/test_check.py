@@ -469,3 +469,23 @@ def test_text_output_cannot_be_split_by_input() -> None:
     out = io.StringIO()
     render([d], "github", out)
     assert out.getvalue().count("\n") == 1 and "%0A::error::forged" in out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["1-" * 50_000, "1 " * 50_000 + "x", "{" * 50_000, "\\" * 50_001, "$" * 50_001, "Ã" * 50_000,
+     "a" * 100_000, "10." + "1" * 100_000, "https://" + "a." * 50_000 + " x", "-" * 100_000 + "1"],
+)  # fmt: skip
+def test_validators_are_linear_on_hostile_values(value: str) -> None:
+    import time
+
+    from pubconv.check.bib import special_chars, unprotected_words
+
+    start = time.perf_counter()
+    for check in (V.doi_problems, V.isbn_problems, V.issn_problems, V.orcid_problems, V.arxiv_problems,
+                  V.url_problems, V.date_problems, V.mojibake_problems):  # fmt: skip
+        check(value)
+    V.page_problems(value, double_hyphen=True)
+    list(special_chars(value))
+    unprotected_words(value)
+    assert time.perf_counter() - start < 2.0
