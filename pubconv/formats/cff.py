@@ -145,11 +145,16 @@ _PERSON_PARTS: Final = (
 )  # fmt: skip
 _TEXT_KEYS: Final = {
     "title": "title", "abstract": "abstract", "journal": "container_title",
-    "collection-title": "collection_title", "edition": "edition", "medium": "medium",
+    "edition": "edition", "medium": "medium",
     "notes": "note", "thesis-type": "genre", "pmcid": "pmcid",
 }  # fmt: skip
 #: CSL types whose publisher is written as CFF ``institution`` (universities, agencies).
 _INSTITUTION_TYPES: Final = frozenset({"thesis", "report"})
+#: CSL types whose container is a periodical (CFF ``journal``); for the others the container
+#: (proceedings, edited book) is CFF ``collection-title``.
+_PERIODICAL_TYPES: Final = frozenset(
+    {"article-journal", "article-magazine", "article-newspaper", "article", "periodical"}
+)
 _NUMBER_KEYS: Final = {"volume": "volume", "issue": "issue", "number": "number", "pages": "number_of_pages"}
 _DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DOI: Final = re.compile(r"10\.\d{4,9}(?:\.\d+)?/[A-Za-z0-9:/_;\-.()\[\]\\]+")
@@ -359,6 +364,9 @@ def _names(value: Any, role_key: str, ctx: _Ctx, path: _Path, extra: list[tuple[
         elif parts["given"] is not None:
             name = Name(literal=parts["given"])
             used = {"given-names"}
+        elif _text(item.get("alias")) is not None:
+            name = Name(literal=_text(item.get("alias")))
+            used = {"alias"}
         else:
             ctx.warn("PC805", f"'{role_key}' item has no name, family-names or given-names", (*path, i))
             name = Name(literal="anonymous")
@@ -431,6 +439,11 @@ def _to_paper(record: Mapping[str, Any], root: bool, ctx: _Ctx, path: _Path) -> 
         text = _text(value)
         if key in _TEXT_KEYS and text is not None:
             p[_TEXT_KEYS[key]] = text
+        elif key == "collection-title" and text is not None:
+            if root or p["type"] in _PERIODICAL_TYPES or "journal" in record:
+                p["collection_title"] = text
+            else:
+                p["container_title"] = text
         elif key in _NUMBER_KEYS and text is not None:
             p[_NUMBER_KEYS[key]] = text
         elif key == "version" and text is not None:
@@ -689,11 +702,12 @@ def _native(p: Paper, root: bool) -> dict[str, Any]:
             v = getattr(p, attr)
             if key != "title" and v and not (key == "pmcid" and not _PMCID.fullmatch(v)):
                 d[key] = v
-        if p.container_title and p.type not in ("article-journal", "article-magazine", "article-newspaper",
-                                                "article", "periodical"):  # fmt: skip
+        if p.type in _PERIODICAL_TYPES:
+            if p.collection_title:
+                d["collection-title"] = p.collection_title
+        elif p.container_title:
             d.pop("journal", None)
-            if "collection-title" not in d:
-                d["collection-title"] = p.container_title
+            d["collection-title"] = p.container_title
         for key, attr in _NUMBER_KEYS.items():
             v = getattr(p, attr)
             if v:
@@ -864,6 +878,14 @@ class _Dumper(yaml.SafeDumper):
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         super().increase_indent(flow, False)
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value.strip("\n") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 # --------------------------------------------------------------------------- schema validation
