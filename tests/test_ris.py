@@ -227,7 +227,87 @@ def test_book_tags() -> None:
     assert p.title == "The Book" and p.editor == (Name(family="Ed", given="Itor"),)
     assert "A3  - Ed, Itor" in ris.write([p])
     c = one("TY  - CHAP\nTI  - Chapter\nBT  - The Book\nA3  - Series, Ed\nER  - \n")
-    assert c.container_title == "The Book" and c.editor == () and c.extra == (("RIS:A3", "Series, Ed"),)
+    assert c.container_title == "The Book" and c.editor == () and c.extra == ()
+    assert c.collection_editor == (Name(family="Series", given="Ed"),)  # CHAP: A3 is the series editor
+
+
+# -- per-type tag meanings (2011 tables, ../shared/docs/formats.md section 3.6) ----------------
+
+
+@pytest.mark.parametrize(
+    ("record", "expected"),
+    [
+        # EJOUR: DA is the access date (PY stays the publication year), M1 the issue
+        (
+            "TY  - EJOUR\nTI  - E\nPY  - 2019\nDA  - 2021/03/04/\nM1  - 7\nER  - \n",
+            {"issued": Date(year=2019), "accessed": Date(year=2021, month=3, day=4), "issue": "7"},
+        ),
+        # BOOK: A2 series editor, A3 editor, T2 series title, M1 series volume
+        (
+            "TY  - BOOK\nTI  - B\nA2  - Series, Sam\nA3  - Ed, Ida\nT2  - Lecture Notes\nM1  - 12\nER  - \n",
+            {
+                "collection_editor": (Name(family="Series", given="Sam"),),
+                "editor": (Name(family="Ed", given="Ida"),),
+                "collection_title": "Lecture Notes",
+                "collection_number": "12",
+                "container_title": None,
+            },
+        ),
+        # CHAP: A2 editor, A3 series editor, T2 book title, T3 series, SE chapter
+        (
+            "TY  - CHAP\nTI  - C\nA2  - Ed, Ida\nA3  - Series, Sam\nT2  - The Book\nT3  - Lecture Notes\n"
+            "SE  - 4\nER  - \n",
+            {
+                "editor": (Name(family="Ed", given="Ida"),),
+                "collection_editor": (Name(family="Series", given="Sam"),),
+                "container_title": "The Book",
+                "collection_title": "Lecture Notes",
+                "chapter_number": "4",
+            },
+        ),
+        # CPAPER/CONF: CY is where the conference took place, C1 the place of publication
+        (
+            "TY  - CPAPER\nTI  - P\nT2  - Proc. X\nCY  - Vienna, Austria\nC1  - Cham\nER  - \n",
+            {"event_place": "Vienna, Austria", "publisher_place": "Cham", "container_title": "Proc. X"},
+        ),
+        # THES: PB the university, M3 the kind of thesis, CY its place (generic tags)
+        (
+            "TY  - THES\nTI  - T\nPB  - Uni A\nM3  - PhD thesis\nCY  - Oslo\nER  - \n",
+            {"publisher": "Uni A", "genre": "PhD thesis", "publisher_place": "Oslo"},
+        ),
+        # RPRT: T2 series title, A2 series editor
+        (
+            "TY  - RPRT\nTI  - R\nT2  - Tech Reports\nA2  - Series, Sam\nER  - \n",
+            {"collection_title": "Tech Reports", "collection_editor": (Name(family="Series", given="Sam"),)},
+        ),
+        # COMP/DATA: ET is the version, not the edition
+        ("TY  - COMP\nTI  - S\nET  - 2.1.0\nER  - \n", {"version": "2.1.0", "edition": None}),
+        ("TY  - DATA\nTI  - D\nET  - v3\nER  - \n", {"version": "v3", "edition": None}),
+    ],
+    ids=["ejour", "book", "chap", "cpaper", "thes", "rprt", "comp", "data"],
+)
+def test_per_type_tag_meanings(record: str, expected: dict[str, object]) -> None:
+    p = one(record)
+    assert {k: getattr(p, k) for k in expected} == expected
+    assert [e for e in p.extra if e[0] != "RIS:TY"] == []  # EJOUR is kept as the written TY
+    out = ris.write([p])
+    assert "pubconv:" not in out  # every value went back to its per-type tag
+    assert ris.read(out).papers == (p,)
+
+
+def test_fields_without_a_tag_in_the_type_travel_in_the_pubconv_line() -> None:
+    # BOOK uses T2 for the series, EJOUR uses DA for the access date, COMP uses ET for the version
+    book = Paper(type="book", title="B", container_title="Somewhere", collection_title="S")
+    ejour = Paper(
+        type="article-journal", title="E", issued=Date(year=2020, month=5), extra=(("RIS:TY", "EJOUR"),)
+    )
+    comp = Paper(type="software", title="S", edition="2nd", version="1.0")
+    for p in (book, ejour, comp):
+        out = ris.write([p])
+        assert "pubconv:" in out
+        assert ris.read(out).papers == (ris.normalize(p),)
+    assert "T2  - S\r\n" in ris.write([book]) and "ET  - 1.0\r\n" in ris.write([comp])
+    assert "DA  - " not in ris.write([ejour])
 
 
 # -- names -------------------------------------------------------------------------------------

@@ -7,9 +7,11 @@ is read. :data:`SIMPLE_TAGS` lists ``(field, write tag, read tags)``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Final
 
-__all__ = ["BOOK_TYS", "READ_TY", "SIMPLE_TAGS", "TY_TYPES", "WRITE_TY"]
+__all__ = ["BOOK_TYS", "READ_TY", "SIMPLE_TAGS", "TYPE_TAGS", "TY_TYPES", "WRITE_TY"]
 
 #: ``(TY, CSL type)``; the first occurrence of a CSL type is its written TY.
 TY_TYPES: Final[tuple[tuple[str, str], ...]] = (
@@ -102,4 +104,35 @@ SIMPLE_TAGS: Final[tuple[tuple[str, str, tuple[str, ...]], ...]] = (
     ("language", "LA", ("LA",)),
     ("abstract", "AB", ("AB", "N2")),
     ("key", "ID", ("ID",)),
+)
+
+#: Per-type tag meanings (the RIS 2011 type tables as EndNote writes them and Zotero's
+#: import test reproduces them; ../shared/docs/formats.md section 3.6): for a TY, the tags
+#: whose meaning differs from the generic one, as ``tag -> Paper field``. The reader
+#: applies them before the generic meaning; the writer writes a field to its per-type
+#: tag and never writes another field to a tag the type gives a different meaning (that
+#: field then travels in the pubconv line, so round-trips stay exact).
+_WHOLE_BOOK: Final = {"A2": "collection_editor", "T2": "collection_title", "M1": "collection_number"}
+_SECTION: Final = {"A3": "collection_editor", "SE": "chapter_number"}
+_CONFERENCE: Final = {"CY": "event_place", "C1": "publisher_place"}
+TYPE_TAGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
+    {
+        # electronic article: DA is the access date, M1 the issue
+        "EJOUR": {"DA": "accessed", "M1": "issue"},
+        # whole books: A2 series editor, T2 series title, M1 series volume (A3 editor: BOOK_TYS)
+        "BOOK": _WHOLE_BOOK,
+        "EBOOK": _WHOLE_BOOK,
+        "EDBOOK": _WHOLE_BOOK,
+        # book sections: A3 series editor, SE chapter (A2 editor, T2 book title, T3 series: generic)
+        "CHAP": _SECTION,
+        "ECHAP": _SECTION,
+        # conference proceedings and papers: CY conference location, C1 place published
+        "CONF": _CONFERENCE,
+        "CPAPER": _CONFERENCE,
+        # reports: T2 series title, A2 series editor
+        "RPRT": {"T2": "collection_title", "A2": "collection_editor"},
+        # software and data sets: ET is the version
+        "COMP": {"ET": "version"},
+        "DATA": {"ET": "version"},
+    }
 )

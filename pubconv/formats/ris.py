@@ -93,7 +93,7 @@ from ..errors import Diagnostic, Severity
 from ..model import ArxivId, Category, Date, Name, Paper, Position
 from ..names import is_suffix, looks_like_organisation, parse_plain
 from ..serialize import paper_from_dict, paper_to_dict
-from ._ris_tables import BOOK_TYS, READ_TY, SIMPLE_TAGS, WRITE_TY
+from ._ris_tables import BOOK_TYS, READ_TY, SIMPLE_TAGS, TYPE_TAGS, WRITE_TY
 from .base import ReadResult, collect, unsupported_defaults
 
 __all__ = [
@@ -120,8 +120,9 @@ DESCRIPTION: Final = "RIS tagged format (EndNote, Zotero, Scopus, WoS, PubMed ex
 SUPPORTS: Final = frozenset(
     {
         "type", "key", "title", "title_short", "author", "author_truncated", "editor",
-        "translator", "issued", "accessed", "container_title", "container_title_short",
-        "collection_title", "volume", "issue", "number", "page", "edition", "publisher",
+        "translator", "collection_editor", "issued", "accessed", "container_title",
+        "container_title_short", "collection_title", "collection_number", "volume", "issue",
+        "number", "page", "chapter_number", "edition", "version", "publisher", "event_place",
         "publisher_place", "genre", "doi", "arxiv", "isbn", "issn", "url", "abstract",
         "keywords", "category", "language", "note", "organization", "has_code", "extra",
     }
@@ -408,7 +409,7 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
         )
         csl = "document"
     f: dict[str, Any] = {}
-    names: dict[str, list[Name]] = {"author": [], "editor": [], "translator": []}
+    names: dict[str, list[Name]] = {"author": [], "editor": [], "translator": [], "collection_editor": []}
     keywords: list[str] = []
     dates: dict[str, tuple[str, Date]] = {}
     pages: dict[str, str] = {}
@@ -421,6 +422,7 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
     truncated = False
     arxiv_class: str | None = None
     book = ty.upper() in BOOK_TYS or csl == "book"
+    per_type = TYPE_TAGS.get(ty.upper(), {})
     for t in rec.tags:
         tag = t.tag
         if tag == "KW":
@@ -431,7 +433,23 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
             continue
         if tag == "BT":
             tag = "TI" if book else "T2"
-        if tag in _SIMPLE_READ:
+        special = per_type.get(tag)
+        if special in names:
+            names[special].append(parse_name(value))
+        elif special == "accessed":
+            if "accessed" in f:
+                extra.append(("RIS:" + tag, value))
+                continue
+            d, ok = parse_date(value)
+            if not ok:
+                yield _bad_date(value, t, source)
+            f["accessed"] = d
+        elif special is not None:
+            if special not in f:
+                f[special] = value
+            else:
+                extra.append(("RIS:" + t.tag, value))
+        elif tag in _SIMPLE_READ:
             field = _SIMPLE_READ[tag]
             if field == "genre" and _DOI.fullmatch(value):
                 doi_alt.append((t.tag, value))
@@ -537,6 +555,7 @@ def _build(rec: _Record, source: str) -> Iterator[Paper | Diagnostic]:
         author_truncated=truncated,
         editor=tuple(names["editor"]),
         translator=tuple(names["translator"]),
+        collection_editor=tuple(names["collection_editor"]),
         keywords=tuple(keywords),
         isbn=tuple(isbn),
         issn=tuple(issn),
@@ -703,32 +722,48 @@ def _tags(paper: Paper) -> list[tuple[str, str]]:
         ty = WRITE_TY.get(paper.type, "GEN")
     out.append(("TY", ty))
     book = ty in BOOK_TYS or paper.type == "book"
+    per_type = TYPE_TAGS.get(ty, {})
+    own = {field: tag for tag, field in per_type.items()}
+
+    def tag_for(field: str, generic: str | None) -> str | None:
+        """The tag of ``field`` in this type; None when the type uses its tag for another field."""
+        if field in own:
+            return own[field]
+        return generic if generic is not None and generic not in per_type else None
 
     def add(field: str) -> None:
         value = getattr(paper, field)
-        if value:
-            out.append((_FIELD_TAGS[field], value))
+        tag = tag_for(field, _FIELD_TAGS.get(field))
+        if value and tag is not None:
+            out.append((tag, value))
+
+    def add_names(field: str, generic: str | None) -> None:
+        tag = tag_for(field, generic)
+        if tag is not None:
+            out.extend((tag, format_name(n)) for n in getattr(paper, field))
 
     add("key")
     add("title")
     add("title_short")
     out.extend(("AU", format_name(n)) for n in paper.author)
-    out.extend(("A3" if book else "A2", format_name(n)) for n in paper.editor)
-    out.extend(("A4", format_name(n)) for n in paper.translator)
-    for field in ("container_title", "container_title_short", "collection_title"):
+    add_names("editor", "A3" if book else "A2")
+    add_names("translator", "A4")
+    add_names("collection_editor", None)
+    for field in ("container_title", "container_title_short", "collection_title", "collection_number"):
         add(field)
     issued = paper.issued
+    da = "DA" not in per_type  # EJOUR: DA is the access date
     if issued is not None:
         if issued.year is not None and issued.literal is None and 0 <= issued.year <= 9999:
             out.append(("PY", f"{issued.year:04d}"))
-            if _rank(issued) > 1:
+            if _rank(issued) > 1 and da:
                 out.append(("DA", _format_da(issued)))
-        elif issued.literal:
+        elif issued.literal and da:
             out.append(("DA", issued.literal))
     if paper.accessed is not None:
         acc = paper.accessed
-        out.append(("Y2", acc.literal if acc.literal else _format_da(acc)))
-    for field in ("volume", "issue", "number"):
+        out.append((tag_for("accessed", "Y2") or "Y2", acc.literal if acc.literal else _format_da(acc)))
+    for field in ("volume", "issue", "number", "chapter_number"):
         add(field)
     if paper.page:
         first, dash, last = paper.page.partition("-")
@@ -736,7 +771,7 @@ def _tags(paper: Paper) -> list[tuple[str, str]]:
             out += [("SP", first), ("EP", last)]
         else:
             out.append(("SP", paper.page))
-    for field in ("edition", "publisher", "publisher_place", "genre"):
+    for field in ("edition", "version", "publisher", "publisher_place", "event_place", "genre"):
         add(field)
     out.extend(("SN", v) for v in (*paper.isbn, *paper.issn))
     if paper.doi:
