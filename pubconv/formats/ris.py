@@ -34,6 +34,18 @@ others are kept), KW, LA, AB (read N2), N1 (several joined by a blank line),
 ID (key). Every other tag, and every repeat of a single-valued tag, is kept in
 :attr:`Paper.extra` as ``("RIS:XX", value)`` and written back in order.
 
+**Per-type meanings** (:data:`~pubconv.formats._ris_tables.TYPE_TAGS`, the 2011 type
+tables EndNote writes): EJOUR ``DA`` is the access date and ``M1`` the issue; BOOK
+(EBOOK, EDBOOK) ``A2`` the series editor, ``T2`` the series title, ``M1`` the series
+number; CHAP (ECHAP) ``A3`` the series editor, ``SE`` the chapter number; CONF/CPAPER
+``CY`` the conference location (:attr:`Paper.event_place`) and ``C1`` the place of
+publication; RPRT ``T2`` the series title and ``A2`` the series editor; COMP/DATA ``ET``
+the version. THES ``PB`` (university), ``CY`` and ``M3`` (kind of thesis) keep their
+generic meanings (publisher, place, genre). The writer uses the same table for the TY it
+writes, and never writes a field to a tag the type uses for something else (an EJOUR
+issued date beyond the year, a BOOK's container title, a COMP's edition): those travel in
+the pubconv line below.
+
 **Dates.** ``PY  - YYYY`` and ``DA  - YYYY/MM/DD/other`` (empty parts kept
 empty: ``2020/06//``; a season as *other*: ``1998///Spring``; a month range
 within the year as *other*: ``2019/01//Jan-Feb``). The reader also takes
