@@ -115,6 +115,7 @@ CODES: Final[dict[str, tuple[Severity, str]]] = {
     "PC710": (Severity.ERROR, "unescaped LaTeX special character in a BibTeX value"),
     "PC711": (Severity.WARNING, "title word whose case styles would change is not brace-protected"),
     "PC712": (Severity.ERROR, "BibTeX entry without a citation key"),
+    "PC713": (Severity.ERROR, "malformed RIS tag line"),
     "PC720": (Severity.WARNING, "duplicate record (same DOI, arXiv id, or title + year + first author)"),
     "PC721": (Severity.WARNING, "citation key also defined in another checked file"),
     "PC730": (Severity.ERROR, "CSL-JSON item fails the CSL-JSON schema"),

@@ -593,6 +593,17 @@ class _Lines:
 # ----------------------------------------------------------------------------- RIS
 
 _RIS_TAG: Final = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?")
+# a line meant as a tag line: two tag characters, spaces, '-' (wrong case or spacing)
+_RIS_ALMOST: Final = re.compile(r"([A-Za-z][A-Za-z0-9])([ \t]*)-(?:[ \t]|$)")
+# fmt: off
+_RIS_TAGS: Final = frozenset({
+    "TY", "AU", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AV", "BT", "C1", "C2", "C3", "C4", "C5",
+    "C6", "C7", "C8", "CA", "CN", "CP", "CT", "CY", "DA", "DB", "DO", "DP", "ED", "EP", "ET", "ID",
+    "IS", "J1", "J2", "JA", "JF", "JO", "KW", "L1", "L2", "L3", "L4", "LA", "LB", "LK", "M1", "M2",
+    "M3", "N1", "N2", "NV", "OP", "PB", "PP", "PY", "RI", "RN", "RP", "SE", "SN", "SP", "ST", "T1",
+    "T2", "T3", "TA", "TI", "TT", "U1", "U2", "U3", "U4", "U5", "UR", "VL", "VO", "Y1", "Y2", "ER",
+})
+# fmt: on
 
 
 def _check_ris(text: str, source: str, name: str) -> _FileResult:
@@ -608,6 +619,18 @@ def _check_ris(text: str, source: str, name: str) -> _FileResult:
     for number, line in enumerate(text.split("\n"), 1):
         m = _RIS_TAG.fullmatch(line.rstrip("\r"))
         if m is None:
+            bad = _RIS_ALMOST.match(line)
+            tag = bad.group(1) if bad is not None else ""
+            if bad is not None and tag.upper() in _RIS_TAGS:
+                exact = bad.group(2) == "  "
+                if tag.isupper():
+                    msg = (
+                        f"tag line {line.strip()[:20]!r} needs two spaces, '-' and a space: write '{tag}  - '"
+                    )
+                else:
+                    msg = f"{tag!r} is not a RIS tag (tags are upper case): the line is read as text"
+                error = exact and not tag.isupper()  # read as text of the previous tag: data lost
+                add("PC713", msg, number, 1, None if error else Severity.WARNING)
             continue
         tag, value = m.group(1), (m.group(2) or "")
         col = m.start(2) + 1 if m.group(2) is not None else len(line) + 1

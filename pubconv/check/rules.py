@@ -120,6 +120,11 @@ RULES: Final[dict[str, Rule]] = {
         ),
         _r("PC711", "wrap the word in braces ({DNA}) so styles that change case keep it", _BIB),
         _r("PC712", "give the entry a citation key: @article{key, ...}", _BIB),
+        _r(
+            "PC713",
+            "write tag lines as two upper-case characters, two spaces, '-', a space: 'AU  - '",
+            ("ris",),
+        ),
         _r("PC720", "remove one of the records, or merge them"),
         _r("PC721", "rename one of the keys, or drop the entry from one file"),
         _r("PC730", "fix the value at the JSON path shown so it matches the CSL-JSON schema", ("csljson",)),
