@@ -57,6 +57,7 @@ schema (``schemas/cff-1.2.0.schema.json``) and reports every violation
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -902,8 +903,13 @@ def _fix_hint(error: Any, schema: Mapping[str, Any]) -> str:
     if v == "pattern":
         return f"{error.instance!r} at {where} does not have the required form ({val}); {_describe(error)}"
     if v == "enum":
-        choices = ", ".join(map(str, val[:12])) + (" ..." if len(val) > 12 else "")
-        return f"{error.instance!r} at {where} is not allowed; use one of: {choices}"
+        if len(val) <= 12:
+            return f"{error.instance!r} at {where} is not allowed; use one of: {', '.join(map(str, val))}"
+        close = difflib.get_close_matches(str(error.instance), [str(x) for x in val], n=3, cutoff=0.6)
+        hint = f"did you mean {' or '.join(close)}?" if close else f"e.g. {', '.join(map(str, val[:3]))}"
+        return f"{error.instance!r} at {where} is not one of the {len(val)} allowed values; {hint}"
+    if v in ("minimum", "maximum"):
+        return f"{error.message} at {where}; {_describe(error)}"
     if v == "type":
         return f"{where} must be of type {val}, not {type(error.instance).__name__}; {_describe(error)}"
     if v == "minLength":
@@ -936,6 +942,14 @@ def _leaves(error: Any) -> list[Any]:
     def depth(errs: list[Any]) -> tuple[int, int]:
         return (max(len(e.absolute_path) for e in errs), -len(errs))
 
+    here = len(error.absolute_path)
+    typed = [
+        errs
+        for errs in by_branch.values()
+        if not any(e.validator == "type" and len(e.absolute_path) == here for e in errs)
+    ]
+    if len(typed) == 1:  # the one branch for this kind of value (text vs list, person vs entity ...)
+        return [leaf for e in typed[0] for leaf in _leaves(e)]
     best = max(by_branch.values(), key=depth)
     if max(len(e.absolute_path) for e in best) <= len(error.absolute_path) and all(
         e.validator in ("type", "enum", "$ref", "anyOf", "required") for e in best
@@ -981,10 +995,13 @@ def validate(text: str, source: str = "<string>") -> list[Diagnostic]:
                         pos,
                     ))  # fmt: skip
                 continue
-            if leaf.validator == "required":
-                pos = _position(marks, path, source)
-            else:
-                pos = _position(marks, path, source)
+            if leaf.validator == "uniqueItems" and isinstance(leaf.instance, list):
+                repeat = next(
+                    (i for i, item in enumerate(leaf.instance) if item in leaf.instance[:i]),
+                    None,
+                )
+                path = (*path, repeat) if repeat is not None else path
+            pos = _position(marks, path, source)
             out.append(Diagnostic.make("PC802", _fix_hint(leaf, schema), pos))
     out.sort(key=lambda d: (d.position.line or 0, d.position.column or 0) if d.position else (0, 0))
     return out
