@@ -34,7 +34,10 @@ def test_every_registered_format_has_a_row() -> None:
     assert {f.name for f in registry.all_formats()} <= set(_rows())
 
 
-@pytest.mark.parametrize("fmt", [f for f in registry.all_formats() if f.name not in ("text", "html")], ids=str)
+_DATA_FORMATS = [f for f in registry.all_formats() if f.name not in ("text", "html")]
+
+
+@pytest.mark.parametrize("fmt", _DATA_FORMATS, ids=lambda f: f.name)
 def test_cannot_hold_matches_supports(fmt: registry.Format) -> None:
     cells = _rows()[fmt.name]
     supports = frozenset(fmt.module.SUPPORTS) - BOOKKEEPING
