@@ -770,6 +770,14 @@ def _jats_value_findings(text: str, source: str) -> list[Diagnostic]:
     except etree.XMLSyntaxError:
         return []
     out: list[Diagnostic] = []
+    lines = text.split("\n")
+
+    def column(el: Any) -> int | None:
+        """The start tag's column when it is the only one of its name on its line."""
+        line = lines[el.sourceline - 1] if el.sourceline and el.sourceline <= len(lines) else ""
+        tag = "<" + etree.QName(el).localname
+        hits = [m.start() for m in re.finditer(re.escape(tag) + r"[\s/>]", line)]
+        return hits[0] + 1 if len(hits) == 1 else None
 
     def add(el: Any, problems: list[V.Problem], what: str) -> None:
         ref = next((a for a in el.iterancestors("{*}ref") if a.get("id")), None)
@@ -778,7 +786,7 @@ def _jats_value_findings(text: str, source: str) -> list[Diagnostic]:
                 Diagnostic.make(
                     p.code,
                     f"<{what}>: {p.message}",
-                    Position(source=source, line=el.sourceline),
+                    Position(source=source, line=el.sourceline, column=column(el)),
                     key=ref.get("id") if ref is not None else None,
                     severity=p.severity,
                 )
