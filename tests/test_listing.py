@@ -478,3 +478,13 @@ def test_lazy_splitter_constants_match() -> None:
 
     assert listing_module.SEPARATOR == _listing_split.SEPARATOR
     assert listing_module.ORG_MARK == _listing_split.ORG_MARK
+
+
+@pytest.mark.parametrize("org", ["·", "· x", "x ·"])
+def test_lone_middle_dot_in_organisation_is_dropped_and_reported(org: str) -> None:
+    diags: list[Diagnostic] = []
+    once = listing.write([Paper(title="T", organization=org)], diagnostics=diags)
+    back = listing.read(once)
+    assert back.papers[0].organization == (None if org == "·" else "x")
+    assert listing.write(back.papers) == once
+    assert [d.code for d in diags] == ["PC401"]

@@ -429,9 +429,19 @@ def _clean_name(text: str) -> str:
 
 def _byline(paper: Paper, diags: list[Diagnostic] | None, where: str) -> str:
     title = _fold(paper.title or "")
-    names = [_clean_name(n.display()) for n in paper.author]
+    shown = [n.display() for n in paper.author]
+    if diags is not None and any("," in n for n in shown):
+        msg = "a comma in an author name was written as a space (the listing separates authors by commas)"
+        diags.append(Diagnostic.make("PC401", msg, key=where))
+    names = [_clean_name(n) for n in shown]
     names = [n for n in names if n]
     org = _fold(paper.organization or "").replace(ORG_MARK, " ") or None
+    if org is not None and "\u00b7" in org.split(" "):
+        # a lone "·" word would read as the tag mark (" · x") or as the empty tag (" ·")
+        org = " ".join(w for w in org.split(" ") if w != "\u00b7") or None
+        if diags is not None:
+            msg = f"organisation {paper.organization!r} written as {org!r} (a lone '·' marks the tag)"
+            diags.append(Diagnostic.make("PC401", msg, key=where))
     want = _splitter().Byline(title, tuple(names), paper.author_truncated, org, True)
     tail = (" et al." if paper.author_truncated else "") + (ORG_MARK + org if org else "")
     line = title + ", ".join(names) + tail
