@@ -836,7 +836,7 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
         and n.given
         and not n.dropping_particle
         and not _needs_braces(n.family or "", enc(n.family or ""))
-        and " " not in (n.family or "")
+        and len((n.family or "").split()) == 1
         and not any(w[:1].islower() or not w[:1].isalpha() for w in n.given.split())
         and n.particle.split()[0][:1].islower()
         and n.particle.split()[-1][:1].islower()
@@ -850,7 +850,7 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
         family = "{" + family + "}"
     out = (enc(particle) + " " if particle else "") + family
     given = enc(n.given) if n.given else ""
-    if n.given and ("," in n.given or " and " in f" {n.given.lower()} "):
+    if n.given and ("," in n.given or "and" in n.given.lower().split()):
         given = "{" + given + "}"
     if n.suffix:
         suffix = enc(n.suffix)
@@ -859,7 +859,7 @@ def _name_latex(n: Name, enc: Callable[[str], str]) -> str:
         return f"{out}, {suffix}, {given}" if given else f"{out}, {suffix},"
     if given:
         return f"{out}, {given}"
-    if particle or braced or " " in fam:
+    if particle or braced or len(fam.split()) > 1:  # any whitespace separates words
         return out + ","
     return out
 
@@ -1055,6 +1055,9 @@ class _Writer:
             add("url", latex.encode_verbatim(p.url))
         if p.keywords:
             add("keywords", ", ".join(enc(k) for k in p.keywords))
+            if self.diags is not None and any(_SPLIT_LIST.search(k) for k in p.keywords):
+                msg = "a keyword holding ',' or ';' (the keywords separators) reads back as several"
+                self.diags.append(Diagnostic.make("PC401", msg, key=key))
         if p.organization:
             add("x-organization", enc(p.organization))
         if p.has_code:
