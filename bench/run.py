@@ -308,9 +308,9 @@ def run_guard(args):
         listing, listing_n = make_listing(dev, corpus / "listing" / "dev-arxiv.truth.json",
                                           GUARD_LISTING_ENTRIES, tmp / "large.txt")
         tools = [
-            ("pubconv", pubconv + [str(tugboat), "--to", "bibtex", "-q", "-o", str(tmp / "out.bib")]),
+            ("pubconv", [*pubconv, str(tugboat), "--to", "bibtex", "-q", "-o", str(tmp / "out.bib")]),
             ("bibtexparser", [PY, ANCHORS_PY, "bibtexparser", str(tugboat), str(tmp / "bp.bib")]),
-            ("pubconv listing", pubconv + [str(listing), "--to", "bibtex", "-q", "-o", str(tmp / "l.bib")]),
+            ("pubconv listing", [*pubconv, str(listing), "--to", "bibtex", "-q", "-o", str(tmp / "l.bib")]),
         ]
         cpu = {name: [] for name, _ in tools}
         for rep in range(reps):
@@ -414,19 +414,19 @@ def main(argv=None):
             out = tmp / "out"
             b2x = [[bibutils[0], src], [bibutils[1]]] if bibutils else None
             results += measure(f"BibTeX->CSL-JSON {label}", [
-                ("pubconv", pubconv + [src, "--to", "csljson", "-q", "-o", f"{out}.json"], None),
+                ("pubconv", [*pubconv, src, "--to", "csljson", "-q", "-o", f"{out}.json"], None),
                 ("pandoc", [pandoc, "-f", "bibtex", "-t", "csljson", src, "-o", f"{out}.pandoc.json"] if pandoc else None, None),
                 ("bibutils bib2xml|xml2ris", b2x, f"{out}.bibutils.ris" if b2x else None),
             ], reps, tmp)
             results += measure(f"BibTeX->RIS {label}", [
-                ("pubconv", pubconv + [src, "--to", "ris", "-q", "-o", f"{out}.ris"], None),
+                ("pubconv", [*pubconv, src, "--to", "ris", "-q", "-o", f"{out}.ris"], None),
                 ("bibutils bib2xml|xml2ris", b2x, f"{out}.bibutils.ris" if b2x else None),
             ], reps, tmp)
             bp, pb = anchor_py("bibtexparser"), anchor_py("pybtex")
             results += measure(f"BibTeX->BibTeX {label}", [
-                ("pubconv", pubconv + [src, "--to", "bibtex", "-q", "-o", f"{out}.bib"], None),
-                ("bibtexparser", bp + [src, f"{out}.bp.bib"] if bp else None, None),
-                ("pybtex", pb + [src, f"{out}.pb.bib"] if pb else None, None),
+                ("pubconv", [*pubconv, src, "--to", "bibtex", "-q", "-o", f"{out}.bib"], None),
+                ("bibtexparser", [*bp, src, f"{out}.bp.bib"] if bp else None, None),
+                ("pybtex", [*pb, src, f"{out}.pb.bib"] if pb else None, None),
             ], reps, tmp)
 
         # listing -> BibTeX: the seed, and a large listing built from the dev set
@@ -435,16 +435,16 @@ def main(argv=None):
         seed = REPO / "fixtures" / "listing" / "seed-profile.txt"
         seed_n = count_listing_entries(seed.read_text(encoding="utf-8"))
         rows = measure(f"listing->BibTeX seed ({seed_n} entries)", [
-            ("pubconv", pubconv + [str(seed), "--to", "bibtex", "-q", "-o", str(tmp / "seed.bib")], None),
+            ("pubconv", [*pubconv, str(seed), "--to", "bibtex", "-q", "-o", str(tmp / "seed.bib")], None),
         ], reps, tmp)
         results += rows
         small, small_count = make_listing(dev, truth, small_stream_n, tmp / "small.txt")
         large, large_count = make_listing(dev, truth, large_n, tmp / "large.txt")
         small_rows = measure(f"listing->BibTeX {small_count} entries", [
-            ("pubconv", pubconv + [str(small), "--to", "bibtex", "-q", "-o", str(tmp / "small.bib")], None),
+            ("pubconv", [*pubconv, str(small), "--to", "bibtex", "-q", "-o", str(tmp / "small.bib")], None),
         ], reps, tmp)
         large_rows = measure(f"listing->BibTeX {large_count} entries", [
-            ("pubconv", pubconv + [str(large), "--to", "bibtex", "-q", "-o", str(tmp / "large.bib")], None),
+            ("pubconv", [*pubconv, str(large), "--to", "bibtex", "-q", "-o", str(tmp / "large.bib")], None),
         ], reps, tmp)
         results += small_rows + large_rows
         for r, n in ((rows[0], seed_n), (small_rows[0], small_count), (large_rows[0], large_count)):
@@ -457,13 +457,13 @@ def main(argv=None):
         ris = concat(ris_files, tmp / "all.ris")
         rp = anchor_py("rispy")
         results += measure(f"RIS->CSL-JSON {len(ris_files)} exports", [
-            ("pubconv", pubconv + [str(ris), "--from", "ris", "--to", "csljson", "-q", "-o", str(tmp / "ris.json")], None),
-            ("rispy", rp + [str(ris), str(tmp / "rispy.json")] if rp else None, None),
+            ("pubconv", [*pubconv, str(ris), "--from", "ris", "--to", "csljson", "-q", "-o", str(tmp / "ris.json")], None),
+            ("rispy", [*rp, str(ris), str(tmp / "rispy.json")] if rp else None, None),
         ], reps, tmp)
 
         # start-up
         results += measure("start-up", [
-            ("pubconv", pubconv + ["--version"], None),
+            ("pubconv", [*pubconv, "--version"], None),
             ("python -c pass", [PY, "-c", "pass"], None),
         ], max(reps, 5), tmp)
 

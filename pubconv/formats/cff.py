@@ -846,15 +846,17 @@ def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = Non
             " (the type is kept in the pubconv identifier)",
             key=root_paper.key,
         ))  # fmt: skip
-    doc = _order(_with_carrier(root_paper, _native(root_paper, True), True), True)
+    root_doc = _order(_with_carrier(root_paper, _native(root_paper, True), True), True)
+    doc = _clean(root_doc, root_paper, diagnostics)
     if pref_index is not None:
         pref = items[pref_index]
-        doc[PREFERRED] = _order(_with_carrier(pref, _native(pref, False), False), False)
+        pref_doc = _order(_with_carrier(pref, _native(pref, False), False), False)
+        doc[PREFERRED] = _clean(pref_doc, pref, diagnostics)
     refs: list[dict[str, Any]] = []
     for i, p in enumerate(items):
         if i in (root_index, pref_index):
             continue
-        ref = _order(_with_carrier(p, _native(p, False), False), False)
+        ref = _clean(_order(_with_carrier(p, _native(p, False), False), False), p, diagnostics)
         if ref in refs:
             if diagnostics is not None:
                 diagnostics.append(Diagnostic.make(
@@ -872,6 +874,35 @@ def write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = Non
     return yaml.dump(
         doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
     )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(d: dict[str, Any], paper: Paper, diagnostics: list[Diagnostic] | None) -> dict[str, Any]:
+    """Drop lone surrogates, which YAML cannot carry even escaped (PC401), as the other writers do."""
+    found = False
+
+    def walk(v: Any) -> Any:
+        nonlocal found
+        if isinstance(v, str):
+            if _SURROGATE.search(v):
+                found = True
+                return _SURROGATE.sub("", v)
+            return v
+        if isinstance(v, dict):
+            return {walk(k): walk(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [walk(x) for x in v]
+        return v
+
+    out: dict[str, Any] = walk(d)
+    if found and diagnostics is not None:
+        diagnostics.append(Diagnostic.make(
+            "PC401", "a lone surrogate code point cannot be written to YAML; dropped",
+            key=paper.key,
+        ))  # fmt: skip
+    return out
 
 
 class _Dumper(yaml.SafeDumper):
