@@ -18,7 +18,7 @@ from typing import Any
 
 from .model import ArxivId, Category, Date, Name, Paper
 
-__all__ = ["paper_from_dict", "paper_to_dict"]
+__all__ = ["field_to_json", "paper_from_dict", "paper_to_dict"]
 
 _SKIP = frozenset({"origin", "raw"})
 
@@ -84,6 +84,22 @@ def _date_from_dict(d: Mapping[str, Any]) -> Date:
     )
 
 
+def _to_json(kind: str, value: Any) -> Any:
+    if kind == "names":
+        return [_name_to_dict(n) for n in value]
+    if kind == "date":
+        return _date_to_dict(value)
+    if kind == "arxiv":
+        return {"id": value.id} | ({"version": value.version} if value.version is not None else {})
+    if kind == "category":
+        return {k: v for k, v in (("code", value.code), ("arxiv_class", value.arxiv_class)) if v}
+    if kind in ("spans", "pairs"):
+        return [list(p) for p in value]
+    if kind == "strings":
+        return list(value)
+    return value
+
+
 def paper_to_dict(paper: Paper) -> dict[str, Any]:
     """The JSON-ready dict of ``paper`` (defaults omitted, key order = field order)."""
     out: dict[str, Any] = {}
@@ -91,21 +107,16 @@ def paper_to_dict(paper: Paper) -> dict[str, Any]:
         value = getattr(paper, name)
         if value == _DEFAULTS[name] and name != "type":
             continue
-        if kind == "names":
-            out[name] = [_name_to_dict(n) for n in value]
-        elif kind == "date":
-            out[name] = _date_to_dict(value)
-        elif kind == "arxiv":
-            out[name] = {"id": value.id} | ({"version": value.version} if value.version is not None else {})
-        elif kind == "category":
-            out[name] = {k: v for k, v in (("code", value.code), ("arxiv_class", value.arxiv_class)) if v}
-        elif kind in ("spans", "pairs"):
-            out[name] = [list(p) for p in value]
-        elif kind == "strings":
-            out[name] = list(value)
-        else:
-            out[name] = value
+        out[name] = _to_json(kind, value)
     return out
+
+
+def field_to_json(name: str, value: Any) -> Any:
+    """``paper_to_dict(Paper(**{name: value})).get(name)`` without building a Paper: the JSON
+    form of one field's (valid) value, None for the default (``type`` is always given)."""
+    if value == _DEFAULTS[name] and name != "type":
+        return None
+    return _to_json(_KINDS[name], value)
 
 
 def paper_from_dict(data: Mapping[str, Any]) -> Paper:

@@ -82,7 +82,7 @@ from typing import Any, Final
 from ..errors import Diagnostic
 from ..keys import KeyAllocator
 from ..model import ITEM_TYPES, ArxivId, Date, Name, Paper, Position
-from ..serialize import paper_from_dict, paper_to_dict
+from ..serialize import field_to_json, paper_from_dict, paper_to_dict
 from .base import ReadResult
 
 __all__ = [
@@ -857,12 +857,11 @@ def _item(p: Paper, key: str) -> dict[str, Any]:
             f for f, a, d in zip(_OVERRIDABLE, mine, _OVERRIDABLE_DEFAULTS, strict=True) if kw.get(f, d) != a
         ]
     if differ:
-        # pubconv's JSON form of a field does not depend on the others: one conversion of a
-        # paper holding just the differing fields serves every override (a default is null)
+        # pubconv's JSON form of a field does not depend on the others, so each differing
+        # field is converted alone, without building a Paper (a default is null)
         values = dict(zip(_OVERRIDABLE, mine, strict=True))
-        as_json = paper_to_dict(Paper(**{f: values[f] for f in differ}))
         custom = dict(item.pop("custom", {}))
-        custom["pubconv"] = {f: as_json.get(f) for f in differ}
+        custom["pubconv"] = {f: field_to_json(f, values[f]) for f in differ}
         item["custom"] = custom
     return item
 
