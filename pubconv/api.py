@@ -22,12 +22,14 @@ import dataclasses
 import functools
 import gc
 import io
+import operator
 import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import IO, Any, BinaryIO, TypeAlias
 
 from . import registry
@@ -99,54 +101,87 @@ def decode(data: bytes, source: str = "<bytes>", encoding: str | None = None) ->
 def _iter_lines(stream: BinaryIO, source: str, encoding: str | None) -> Iterator[str | Diagnostic]:
     """Decoded lines (ending in ``\\n``) of a binary stream, without reading it whole."""
     head = stream.read(4)
-    rest: Iterable[bytes] = stream
     if encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
     if encoding is not None:
-        text = io.TextIOWrapper(io.BufferedReader(_Prepend(head, stream)), encoding=encoding, newline=None)
-        for line in text:
+        wrapper = io.TextIOWrapper(io.BufferedReader(_Prepend(head, stream)), encoding=encoding, newline=None)
+        for line in wrapper:
             yield line.lstrip("\ufeff") if line.startswith("\ufeff") else line
         return
     if head.startswith(codecs.BOM_UTF8):
         head = head[3:]
+    read = getattr(stream, "read1", None) or stream.read
     fallback = False
     first = True
-    for lineno, raw in enumerate(_rejoin(head, rest), start=1):
+    lineno = 0
+    carry = head
+    while True:
+        # whole lines in blocks: a block of clean UTF-8 without "\r" is decoded and split in one
+        # go; any other block goes line by line, as before (diagnostic positions, newlines)
+        block = read(_BLOCK)
+        if block:
+            data = carry + block if carry else block
+            cut = data.rfind(b"\n") + 1
+            if cut == 0:
+                carry = data
+                continue
+            if cut < len(data):
+                carry = data[cut:]
+                data = data[:cut]
+            else:
+                carry = b""
+        elif carry:
+            data, carry = carry, b""
+        else:
+            return
         if not fallback:
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                fallback = True
-                yield Diagnostic.make(
-                    "PC105",
-                    f"input is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); decoded as Windows-1252 "
-                    "from here on — re-save the file as UTF-8 or pass --encoding",
-                    Position(source=source, line=lineno, column=exc.start + 1),
-                )
-        if fallback:
-            line = raw.decode(_FALLBACK, errors="replace")
-        if first and line.startswith("\ufeff"):
-            line = line[1:]
-        first = False
-        if "\r" in line:
-            yield from _normalise(line).splitlines(keepends=True)
-        else:
-            yield line
+                text = data.decode("utf-8")
+            except UnicodeDecodeError:
+                text = ""
+            if text and "\r" not in text:
+                unterminated = text[-1] != "\n"
+                if first and text.startswith("\ufeff"):
+                    text = text[1:]
+                first = False
+                lines = text.split("\n")
+                last = lines.pop()
+                lineno += len(lines)
+                yield from map(operator.add, lines, repeat("\n"))
+                if unterminated:
+                    lineno += 1
+                    yield last
+                continue
+        pieces = data.split(b"\n")
+        tail = pieces.pop()
+        raws = [piece + b"\n" for piece in pieces]
+        if tail:
+            raws.append(tail)
+        for raw in raws:
+            lineno += 1
+            if not fallback:
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    fallback = True
+                    yield Diagnostic.make(
+                        "PC105",
+                        f"input is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); decoded as Windows-1252 "
+                        "from here on — re-save the file as UTF-8 or pass --encoding",
+                        Position(source=source, line=lineno, column=exc.start + 1),
+                    )
+            if fallback:
+                line = raw.decode(_FALLBACK, errors="replace")
+            if first and line.startswith("\ufeff"):
+                line = line[1:]
+            first = False
+            if "\r" in line:
+                yield from _normalise(line).splitlines(keepends=True)
+            else:
+                yield line
 
 
-def _rejoin(head: bytes, rest: Iterable[bytes]) -> Iterator[bytes]:
-    """Lines of ``head + rest`` split after ``\\n``."""
-    carry = head
-    for chunk in rest:
-        if carry:
-            chunk = carry + chunk
-            carry = b""
-        if chunk.endswith(b"\n"):
-            yield chunk
-        else:
-            carry = chunk
-    if carry:
-        yield carry
+_BLOCK = 1 << 18
 
 
 class _Prepend(io.RawIOBase):
