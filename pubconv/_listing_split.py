@@ -323,9 +323,14 @@ def _first_cost(first: str, org: bool) -> float:
     return 0.0
 
 
-def _glued_candidates(item: str) -> list[tuple[float, int]]:
-    """Valid split points in the glued item, with their costs."""
-    out: list[tuple[float, int]] = []
+def _best_split(item: str) -> int | None:
+    """The cheapest valid split point in the glued item (a tie goes to the earlier one), or None.
+
+    Candidates are scanned left to right, so a later one must cost strictly less to win; its
+    glue term (never negative) is only counted when the rest of its cost can still win.
+    """
+    best_cost = 0.0
+    best: int | None = None
     # the first author lies in the last MAX_NAME_WORDS words (MAX_ORG_WORDS for organisations)
     limit = len(item)
     head = item.rsplit(" ", MAX_ORG_WORDS)
@@ -335,20 +340,18 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
     shape = _shape(item)
     for m in _CANDIDATE.finditer(shape, start):
         p = m.end()
-        lo = max(0, p - MAX_TOKEN - 24)  # the title's last word matters only by its end
-        sp = item.rfind(" ", lo, p)
-        word_start = sp + 1 if sp >= 0 else lo
         word_end = item.find(" ", p)
         if word_end < 0:
             word_end = limit
         if word_end - p > MAX_TOKEN:
             continue
-        name = item[p:]
-        tail = item[word_start:p]
+        lo = max(0, p - MAX_TOKEN - 24)  # the title's last word matters only by its end
+        sp = item.rfind(" ", lo, p)
         first = item[p:word_end]
-        end_cost = _title_end_cost(tail, first)
+        end_cost = _title_end_cost(item[sp + 1 if sp >= 0 else lo : p], first)
         if end_cost is None:
             continue
+        name = item[p:]
         first_shape = shape[p:word_end]
         if _FIRST.fullmatch(first_shape):
             org = is_org(name)
@@ -356,13 +359,22 @@ def _glued_candidates(item: str) -> list[tuple[float, int]]:
             org = True
         else:
             continue
-        name_cost = _name_cost(name)
+        if len(name) > _MAX_NAME_CHARS:
+            continue
+        name_cost = _short_name_cost(name)
         if name_cost is None:
             continue
-        glue = len(_GLUE.findall(shape, start, p)) + len(_GLUE.findall(shape, p))
-        cost = name_cost + end_cost + _first_cost(first, org) + 1.5 * glue
-        out.append((cost, p))
-    return out
+        cost = name_cost + end_cost + _first_cost(first, org)
+        if best is not None and cost >= best_cost:
+            continue  # the glue term only adds: this candidate cannot win
+        glue = _GLUE.findall(shape, start, p)
+        glue_after = _GLUE.findall(shape, p)
+        if glue or glue_after:
+            cost += 1.5 * (len(glue) + len(glue_after))
+            if best is not None and cost >= best_cost:
+                continue
+        best_cost, best = cost, p
+    return best
 
 
 def split_title_authors(text: str) -> tuple[str, list[str]] | None:
@@ -372,18 +384,17 @@ def split_title_authors(text: str) -> tuple[str, list[str]] | None:
     """
     items = text.split(", ")
     n = len(items)
-    first_bad = -1
+    first_bad = 0
     for i in range(n - 1, -1, -1):
-        if _name_cost(items[i]) is None:
+        item = items[i]
+        if not item or len(item) > _MAX_NAME_CHARS or _short_name_cost(item) is None:
             first_bad = i
             break
-    for g in range(max(first_bad, 0), n):
-        cands = _glued_candidates(items[g])
-        if not cands:
-            continue
-        # cheapest; on a tie the earlier split point (the longer name) wins
-        _, p = min(cands)
+    for g in range(first_bad, n):
         glued = items[g]
+        p = _best_split(glued)
+        if p is None:
+            continue
         title = ", ".join([*items[:g], glued[:p]])
         return title, [glued[p:], *items[g + 1 :]]
     return None
