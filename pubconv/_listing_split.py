@@ -178,6 +178,7 @@ _LOOSE_WORD = re.compile(r"[^\s\d?!:;,\[\]{}<>=+*/\\|@#$%^&~]+")
 #: Candidate split points: a non-space character followed by an upper-case letter.
 _CANDIDATE = re.compile(f"[^\\s](?={U})")
 _HAS_UPPER = re.compile(U)
+_UPPER = _HAS_UPPER
 _BRAND = re.compile(f"{U}[^\\s]*[0-9][^\\s]*")  # Qwen2.5 (organisations only)
 _CAMEL_WORD = re.compile(f"{L}{U}")
 _INITIALS_ONLY = re.compile(f"{U}\\.?|(?:{U}\\.-?)+")
@@ -273,6 +274,20 @@ _PLURAL_ACRONYM = re.compile(f"{L}{{0,2}}[{_U}0-9\\-]*{U}{U}s")  # LLMs, PDEs, t
 _GLUE = re.compile(f"{U}{U}(?!s\\b){L}|{L}{U}[^\\s]*?{L}{U}")
 
 
+def _glue_count(shape: str) -> int:
+    """``len(_GLUE.findall(shape))``, counted word by word.
+
+    A match never spans whitespace (every part of the pattern excludes it), so the count is the
+    sum over the words; only a word with an upper-case letter after its first character can
+    hold one, and most words are lower-case or capitalised.
+    """
+    n = 0
+    for w in shape.split():
+        if len(w) > 2 and not w[1:].islower():
+            n += len(_GLUE.findall(w))
+    return n
+
+
 def _title_end_cost(tail: str, first: str) -> float | None:
     """How unusual it is for the title to end in ``tail`` (its last word) before ``first``."""
     c = tail[-1]
@@ -338,8 +353,11 @@ def _best_split(item: str) -> int | None:
     # a name is at most _MAX_NAME_CHARS long, so only the end of the item can hold it
     start = max(start, limit - _MAX_NAME_CHARS - 1)
     shape = _shape(item)
-    for m in _CANDIDATE.finditer(shape, start):
-        p = m.end()
+    # the candidates of _CANDIDATE, found faster: the engine skips to each upper-case letter
+    for m in _UPPER.finditer(shape, start + 1):
+        p = m.start()
+        if shape[p - 1].isspace():  # the same test as the pattern's ``\s``
+            continue
         word_end = item.find(" ", p)
         if word_end < 0:
             word_end = limit
@@ -367,10 +385,9 @@ def _best_split(item: str) -> int | None:
         cost = name_cost + end_cost + _first_cost(first, org)
         if best is not None and cost >= best_cost:
             continue  # the glue term only adds: this candidate cannot win
-        glue = _GLUE.findall(shape, start, p)
-        glue_after = _GLUE.findall(shape, p)
-        if glue or glue_after:
-            cost += 1.5 * (len(glue) + len(glue_after))
+        glue = _glue_count(shape[start:p]) + _glue_count(shape[p:])
+        if glue:
+            cost += 1.5 * glue
             if best is not None and cost >= best_cost:
                 continue
         best_cost, best = cost, p
