@@ -551,6 +551,26 @@ _WORD = re.compile(r"[^\W_]+")
 _ASCII_PROTECT_CUE = re.compile(r"[A-Za-z0-9][A-Z]|[0-9]")
 
 
+#: Spans found in a token, relative to it (titles repeat their acronyms); bounded.
+_TOKEN_SPANS: Final[dict[str, tuple[tuple[int, int], ...]]] = {}
+_TOKEN_SPANS_MAX: Final = 8192
+
+
+def _token_spans(tok: str) -> tuple[tuple[int, int], ...]:
+    """The protected words of one space-free token, as offsets into it."""
+    spans: list[tuple[int, int]] = []
+    for m in _WORD.finditer(tok):
+        w = m.group(0)
+        if len(w) < 2:
+            continue
+        rest = w[1:]
+        if (not rest.islower() and any(c.isupper() for c in rest)) or (
+            any(c.isdigit() for c in w) and any(c.isupper() for c in w)
+        ):
+            spans.append((m.start(), m.end()))
+    return tuple(spans)
+
+
 def auto_protect_spans(title: str) -> tuple[tuple[int, int], ...]:
     """Spans to brace-protect in a title from a source that cannot mark case.
 
@@ -564,19 +584,18 @@ def auto_protect_spans(title: str) -> tuple[tuple[int, int], ...]:
         return ()  # no digit and no capital after a letter or digit: nothing to protect
     spans: list[tuple[int, int]] = []
     start = 0
+    memo = _TOKEN_SPANS
     for tok in title.split(" "):
-        end = start + len(tok)
         # Fast path per space-separated token, where words cannot cross: a token without
         # upper-case letters, or one capitalised all-letter word, holds nothing to protect.
         if len(tok) >= 2 and not tok.islower() and not (tok.isalpha() and tok[1:].islower()):
-            for m in _WORD.finditer(title, start, end):
-                w = m.group(0)
-                if len(w) < 2:
-                    continue
-                rest = w[1:]
-                if (not rest.islower() and any(c.isupper() for c in rest)) or (
-                    any(c.isdigit() for c in w) and any(c.isupper() for c in w)
-                ):
-                    spans.append((m.start(), m.end()))
-        start = end + 1
+            rel = memo.get(tok)
+            if rel is None:
+                rel = _token_spans(tok)
+                if len(memo) >= _TOKEN_SPANS_MAX:
+                    memo.clear()
+                memo[tok] = rel
+            for a, b in rel:
+                spans.append((start + a, start + b))
+        start += len(tok) + 1
     return tuple(spans)

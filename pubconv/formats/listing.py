@@ -261,6 +261,10 @@ def _name(text: str) -> Name:
     return name
 
 
+#: Most header lines :func:`iter_read` remembers before starting afresh.
+_HEADER_MEMO_MAX: Final = 1024
+
+
 class _Entry:
     """An entry being read."""
 
@@ -324,12 +328,19 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
     entry: _Entry | None = None
     stray_start: int | None = None
     expect_byline = False
+    headers: dict[str, Header] = {}  # header lines repeat (one date, many papers); bounded
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:]
         line = line.rstrip()
-        header = parse_header(line) if line else None
+        header = headers.get(line)
+        if header is None and line:
+            header = parse_header(line)
+            if header is not None:
+                if len(headers) >= _HEADER_MEMO_MAX:
+                    headers.clear()
+                headers[line] = header
         if header is not None:
             if entry is not None:
                 yield from _finish(entry, source)
