@@ -164,11 +164,19 @@ class _KeySet:
 
     def add_new(self, key: str) -> bool:
         """Add ``key``; False when it was already there (one fingerprint for test and add)."""
-        fp = self._fingerprint(key)
-        i = self._slot(fp)
-        if self._table[i] == fp:
-            return False
-        self._table[i] = fp
+        # _fingerprint and _slot inlined: this runs once or twice per written entry
+        digest = self._blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+        fp = int.from_bytes(digest, "little") or 1
+        table, mask = self._table, self._mask
+        i = fp & mask
+        while True:
+            found = table[i]
+            if found == fp:
+                return False
+            if found == 0:
+                break
+            i = (i + 1) & mask
+        table[i] = fp
         self._size += 1
         if 2 * self._size > self._mask:  # keep the load at most 1/2: short probe runs
             old = self._table

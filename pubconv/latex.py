@@ -558,7 +558,7 @@ _ASCII_PROTECT_CUE = re.compile(r"[A-Za-z0-9][A-Z]|[0-9]")
 
 #: Spans found in a token, relative to it (titles repeat their acronyms); bounded.
 _TOKEN_SPANS: Final[dict[str, tuple[tuple[int, int], ...]]] = {}
-_TOKEN_SPANS_MAX: Final = 8192
+_TOKEN_SPANS_MAX: Final = 2048
 
 
 def _token_spans(tok: str) -> tuple[tuple[int, int], ...]:
