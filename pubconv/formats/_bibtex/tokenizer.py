@@ -108,7 +108,7 @@ _QUOTED_BODY = r"[^\"{}]*" + _NESTED + r"[^\"{}]*)*"
 # in a single match: the common case; anything else takes the general path (_value)
 _FAST_FIELD = re.compile(
     r"[ \t\r\n]*([^\s\"#%'(),={}]+)[ \t\r\n]*=[ \t\r\n]*"
-    r"(?:\{(" + _BRACED_BODY + r")\}|\"(" + _QUOTED_BODY + r")\"|([^\s\"#%'(),={}]+))[ \t\r\n]*(?=[,})])"
+    r"(?:\{(" + _BRACED_BODY + r")\}|\"(" + _QUOTED_BODY + r")\"|([^\s\"#%'(),={}]+))[ \t\r\n]*([,})])"
 )
 _QUOTE_BRACES = re.compile(r'[{}"]')
 _SUSPICIOUS = re.compile(r"^[ \t]*[\w-]+[ \t]*=[ \t]*[{\"]|^[ \t]*\}[ \t]*,?[ \t]*$", re.M)
@@ -278,13 +278,16 @@ def tokenize(
             if p >= limit or text[p] != ",":
                 raise _Broken("PC102", f"expected ',' after the citation key {key!r}", p)
             p += 1
+            match_field = _FAST_FIELD.match
             while True:
-                fast = _FAST_FIELD.match(text, p)
-                if fast is not None and fast.end() < limit:
-                    s, q, w = fast.group(2, 3, 4)
-                    fname = fast.group(1).lower()
+                fast = match_field(text, p)
+                # the match ends just after the separator that follows the value
+                if fast is not None and fast.end() <= limit:
+                    n_, s, q, w, sep = fast.groups()
+                    fname = n_.lower()
+                    p = fast.end()
                     if fspans is not None:
-                        fspans.append((fname, fast.end(1), fast.end()))
+                        fspans.append((fname, fast.end(1), p - 1))
                     if fname in entry:
                         duplicates.append((fname, fast.start(1)))
                     elif s is not None:
@@ -296,11 +299,10 @@ def tokenize(
                     else:
                         entry[fname] = ("", (("macro", w.lower()),), fast.start(1))
                         unevaluated.append(fname)
-                    p = fast.end()
-                    if text[p] == ",":
-                        p += 1
+                    if sep == ",":
                         continue
-                    if text[p] == closer:
+                    p -= 1
+                    if sep == closer:
                         break
                     raise _Broken("PC102", "expected ',' or the end of the entry after a field value", p)
                 p = _WS.match(text, p).end()  # type: ignore[union-attr]
