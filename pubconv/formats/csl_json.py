@@ -185,6 +185,7 @@ _NAME_KEYS: Final = (
     ("literal", "literal"),
 )
 _NAME_KEY_SET: Final = frozenset(k for k, _ in _NAME_KEYS)
+_NAME_ATTRS: Final = dict(_NAME_KEYS)
 _NAME_HINTS: Final = frozenset({"comma-suffix", "static-ordering", "parse-names"})
 _SEASONS: Final = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 _FIELD_DEFAULTS: Final = {
@@ -474,6 +475,17 @@ def _read_names(
         return ()
     out: list[Name] = []
     for i, item in enumerate(value):
+        if type(item) is dict and item:
+            # the common case (what the writer makes): schema keys with text values only
+            plain: dict[str, str] = {}
+            for k, v in item.items():
+                attr = _NAME_ATTRS.get(k)
+                if attr is None or type(v) is not str:
+                    break
+                plain[attr] = v
+            else:
+                out.append(Name(**plain))
+                continue
         ipath = f"{path}[{i}]"
         if isinstance(item, str):
             ctx.warn("PC221", "name given as a string; read as a literal name", ipath)
@@ -859,9 +871,8 @@ def _item(p: Paper, key: str) -> dict[str, Any]:
     if differ:
         # pubconv's JSON form of a field does not depend on the others, so each differing
         # field is converted alone, without building a Paper (a default is null)
-        values = dict(zip(_OVERRIDABLE, mine, strict=True))
         custom = dict(item.pop("custom", {}))
-        custom["pubconv"] = {f: field_to_json(f, values[f]) for f in differ}
+        custom["pubconv"] = {f: field_to_json(f, getattr(p, f)) for f in differ}
         item["custom"] = custom
     return item
 
