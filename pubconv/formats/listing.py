@@ -303,7 +303,7 @@ def _finish(entry: _Entry, source: str) -> Iterator[Paper | Diagnostic]:
     yield Paper(
         type="article",
         title=byline.title or None,
-        author=tuple(_name(a) for a in byline.authors),
+        author=tuple(map(_name, byline.authors)),
         author_truncated=byline.truncated,
         issued=header.issued,
         abstract=abstract,
@@ -330,10 +330,9 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
     expect_byline = False
     headers: dict[str, Header] = {}  # header lines repeat (one date, many papers); bounded
     for number, raw in enumerate(lines, 1):
-        line = raw.rstrip("\r\n")
+        line = raw.rstrip()  # the line end and trailing spaces (a BOM is no space)
         if number == 1 and line.startswith("\ufeff"):
-            line = line[1:]
-        line = line.rstrip()
+            line = line[1:].rstrip()
         header = headers.get(line)
         if header is None and line:
             header = parse_header(line)
@@ -358,12 +357,14 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
             if line and stray_start is None:
                 stray_start = number
             continue
+        if line[:1] == " ":
+            line = _unescape(line)
         if expect_byline:
-            entry.byline = _unescape(line)
+            entry.byline = line
             entry.byline_line = number
             expect_byline = False
         else:
-            entry.abstract.append(_unescape(line))
+            entry.abstract.append(line)
     if entry is not None:
         yield from _finish(entry, source)
     elif stray_start is not None:
