@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Final
 
 __all__ = ["auto_protect_spans", "decode", "decode_verbatim", "encode", "encode_verbatim"]
@@ -494,6 +494,9 @@ def _enc_sub(m: re.Match[str]) -> str:
 #: ASCII specials other than ``\\ { }``, whose replacements hold no ``-``, ``'`` or ASCII special
 #: that a later step would rewrite; applied with ``str.replace`` after the braces pass.
 _ENC_ASCII_STEPS: Final = tuple((ch, _ENC_SPECIAL[ch]) for ch in "&%$#_~^`\n\r\t")
+_ENC_ASCII_SPECIAL = re.compile(r"[\\{}&%$#_~^`\n\r\t]")
+#: From this length on, :func:`encode` tests each special with a substring search instead.
+_ENC_SCAN_MIN: Final = 128
 _ENC_BRACES_RE = re.compile(r"[\\{}]")
 #: The second pass, on text whose ASCII characters are already encoded: non-ASCII
 #: characters, and ``-``/``'`` before a non-ASCII dash or quote.
@@ -517,16 +520,19 @@ def encode(text: str, *, unicode: bool = False) -> str:
     # since the other replacements introduce them), then the non-ASCII characters. No
     # replacement contains ``-``, ``'`` or a non-ASCII character, so neither pass sees
     # the other's output as context.
+    steps: Iterable[tuple[str, str]] = _ENC_ASCII_STEPS
     if text.isascii():
-        # one C-speed search per special (a regex alternation scans far slower); the braces
-        # pass adds no special of the steps, so what is present is known up front
-        steps = [step for step in _ENC_ASCII_STEPS if step[0] in text]
-        braces = "\\" in text or "{" in text or "}" in text
-        if not steps and not braces and "--" not in text and "''" not in text:
-            return text
-    else:
-        steps = list(_ENC_ASCII_STEPS)
-        braces = "\\" in text or "{" in text or "}" in text
+        if len(text) < _ENC_SCAN_MIN:
+            if _ENC_ASCII_SPECIAL.search(text) is None and "--" not in text and "''" not in text:
+                return text
+        else:
+            # long text (abstracts): one C-speed substring search per special beats the regex
+            # scan; the braces pass adds no special of the steps, so they are known up front
+            steps = [step for step in _ENC_ASCII_STEPS if step[0] in text]
+            braces = "\\" in text or "{" in text or "}" in text
+            if not steps and not braces and "--" not in text and "''" not in text:
+                return text
+    braces = "\\" in text or "{" in text or "}" in text
     if braces:
         text = _ENC_BRACES_RE.sub(_enc_braces, text)
     for ch, repl in steps:
