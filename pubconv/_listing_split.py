@@ -341,9 +341,11 @@ def _first_cost(first: str, org: bool) -> float:
 def _best_split(item: str) -> int | None:
     """The cheapest valid split point in the glued item (a tie goes to the earlier one), or None.
 
-    Candidates are scanned left to right, so a later one must cost strictly less to win; its
-    glue term (never negative) is only counted when the rest of its cost can still win.
+    Candidates are compared left to right, so a later one must cost strictly less to win; its
+    glue term (never negative) is only counted when the rest of its cost can still win, and
+    not at all when there is only one valid candidate.
     """
+    valid: list[tuple[float, int]] = []  # (cost without the glue term, split point)
     best_cost = 0.0
     best: int | None = None
     # the first author lies in the last MAX_NAME_WORDS words (MAX_ORG_WORDS for organisations)
@@ -382,7 +384,10 @@ def _best_split(item: str) -> int | None:
         name_cost = _short_name_cost(name)
         if name_cost is None:
             continue
-        cost = name_cost + end_cost + _first_cost(first, org)
+        valid.append((name_cost + end_cost + _first_cost(first, org), p))
+    if len(valid) < 2:
+        return valid[0][1] if valid else None  # a lone candidate wins whatever its glue
+    for cost, p in valid:
         if best is not None and cost >= best_cost:
             continue  # the glue term only adds: this candidate cannot win
         glue = _glue_count(shape[start:p]) + _glue_count(shape[p:])
