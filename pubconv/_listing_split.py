@@ -454,4 +454,4 @@ def split_byline(line: str) -> Byline:
     if found is None:
         return Byline(rest, (), truncated, org, False)
     title, names_found = found
-    return Byline(title.strip(), tuple(_fold(a) for a in names_found), truncated, org, True)
+    return Byline(title.strip(), tuple([" ".join(a.split()) for a in names_found]), truncated, org, True)
