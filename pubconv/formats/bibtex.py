@@ -266,7 +266,14 @@ def _title(text: str, report: Callable[[str], None] | None = None) -> tuple[str,
     return value, tuple(spans)
 
 
+_PLAIN_PAGES = re.compile(r"(\d+)(?:-{1,3}(\d+))?")
+
+
 def _pages(text: str) -> str:
+    m = _PLAIN_PAGES.fullmatch(text)
+    if m is not None:  # the common ``12--16``: its dash decodes to one "-" (markup-free digits)
+        first, last = m.groups()
+        return first if last is None else first + "-" + last
     return latex.decode(text).replace("–", "-").replace("—", "-")
 
 
@@ -458,13 +465,21 @@ def _convert(
     f: dict[str, str] = {}
     offsets: dict[str, int] = {}
     raw_items: list[tuple[str, str]] = []
+    needs_raw_char = _NEEDS_RAW_CHAR.search
     for name, (ftext, fvalue, foff) in fields.items():
         f[name] = ftext
         offsets[name] = foff
         # a plain single string is what the writer generates anyway: no raw needed
         if len(fvalue) != 1 or fvalue[0][0] != "str":
             raw_items.append((RAW_PREFIX + name, render_value(fvalue)))
-        elif name in _ALWAYS_RAW or _needs_raw(ftext):
+        elif (
+            name in _ALWAYS_RAW
+            or needs_raw_char(ftext) is not None  # _needs_raw(ftext), inlined
+            or "--" in ftext
+            or "  " in ftext
+            or ftext[:1] == " "
+            or ftext[-1:] == " "
+        ):
             raw_items.append((RAW_PREFIX + name, "{" + ftext + "}"))
     raw = tuple(raw_items)
     for alias, canon in dialect.aliases.items():
