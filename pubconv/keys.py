@@ -208,9 +208,12 @@ class KeyAllocator:
     def _unique(self, base: str) -> str:
         """``base``, or ``base`` with the first free suffix; recorded as used."""
         low = base.lower()
-        if self.used.add_new(low):
-            return base
-        i = self._next.pop(low, 0)
+        i = self._next.pop(low, None)
+        if i is None:
+            if self.used.add_new(low):
+                return base
+            i = 0
+        # else: _next only holds bases already used, so ``add_new(low)`` would have said False
         while True:
             cand = base + _suffix(i)
             i += 1
