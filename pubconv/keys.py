@@ -102,9 +102,11 @@ def generate_key(paper: Paper) -> str:
         year = str(paper.issued.year)
     word = ""
     for m in _WORD.finditer(paper.title or ""):
-        w = fold(m.group())
-        if w and m.group().lower() not in STOPWORDS:
-            word = w
+        text = m.group()
+        if text.lower() in STOPWORDS:
+            continue  # tested first: a stop word need not be folded
+        word = fold(text)
+        if word:
             break
     key = who + year + word
     return key or "anon"
