@@ -341,13 +341,19 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
         line = raw.rstrip()  # the line end and trailing spaces (a BOM is no space)
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:].rstrip()
-        header = headers.get(line)
-        if header is None and line:
-            header = parse_header(line)
-            if header is not None:
-                if len(headers) >= _HEADER_MEMO_MAX:
-                    headers.clear()
-                headers[line] = header
+        end = line[-1:]
+        if end.isdigit() or end == "e" or (end == "." and line.endswith("n.d.")):
+            # parse_header's quick rejection, done first so that the memo lookup (which hashes
+            # the whole line) is skipped for bylines and abstract lines (trailing blanks are gone)
+            header = headers.get(line)
+            if header is None:
+                header = parse_header(line)
+                if header is not None:
+                    if len(headers) >= _HEADER_MEMO_MAX:
+                        headers.clear()
+                    headers[line] = header
+        else:
+            header = None
         if header is not None:
             if entry is not None:
                 paper = _finish(entry, source, diags)
