@@ -1001,7 +1001,7 @@ class _Writer:
             msg = f"BibTeX cannot hold {field}" + (f" ({why})" if why else "") + "; it was dropped"
             self.diags.append(Diagnostic.make("PC400", msg, key=key))
 
-    def date(self, d: Date, key: str, out: list[tuple[str, str, bool]]) -> None:
+    def issued_fields(self, d: Date, key: str, out: list[tuple[str, str, bool]]) -> None:
         """Append the ``year``/``month``/``day`` fields of ``issued`` to ``out``."""
         if d.literal is not None:
             text = self.enc(d.literal)
@@ -1049,7 +1049,7 @@ class _Writer:
         if p.abstract:  # the one _DIRECT attribute not in _RARE_ATTRS
             out.append(("abstract", self.enc(p.abstract), False))
         if p.issued is not None:
-            self.date(p.issued, key, out)
+            self.issued_fields(p.issued, key, out)
         if p.category is not None:
             _category_fields(p.category, out)
         if p.organization:
@@ -1115,7 +1115,7 @@ class _Writer:
             if value is not None and value != "":
                 out.append((name, enc(value), False))
         if p.issued is not None:
-            self.date(p.issued, key, out)
+            self.issued_fields(p.issued, key, out)
         if p.accessed is not None:
             iso = _date_iso(p.accessed)
             if iso:
