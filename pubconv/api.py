@@ -369,10 +369,26 @@ def _unsupported_fields(supports: frozenset[str]) -> tuple[str, ...]:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _unsupported_unset(supports: frozenset[str]) -> tuple[Callable[[Paper], Any], Any] | None:
+    """A getter of all :func:`_unsupported_fields` in one C-level call, and their defaults.
+
+    None when the format supports every field.
+    """
+    names = _unsupported_fields(supports)
+    if not names:
+        return None
+    getter = operator.attrgetter(*names)
+    return getter, getter(Paper())
+
+
 def losses(paper: Paper, fmt: registry.Format | str) -> Diagnostic | None:
     """A ``PC400`` diagnostic naming the fields of ``paper`` that ``fmt`` cannot represent, or None."""
     if isinstance(fmt, str):
         fmt = registry.get(fmt)
+    check = _unsupported_unset(fmt.supports)
+    if check is None or check[0](paper) == check[1]:
+        return None  # fast path: every unsupported field has its default value (all count as unset)
     lost = []
     for name in _unsupported_fields(fmt.supports):
         value = getattr(paper, name)

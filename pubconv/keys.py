@@ -102,9 +102,11 @@ def generate_key(paper: Paper) -> str:
         year = str(paper.issued.year)
     word = ""
     for m in _WORD.finditer(paper.title or ""):
-        w = fold(m.group())
-        if w and m.group().lower() not in STOPWORDS:
-            word = w
+        text = m.group()
+        if text.lower() in STOPWORDS:
+            continue  # tested first: a stop word need not be folded
+        word = fold(text)
+        if word:
             break
     key = who + year + word
     return key or "anon"
@@ -208,9 +210,12 @@ class KeyAllocator:
     def _unique(self, base: str) -> str:
         """``base``, or ``base`` with the first free suffix; recorded as used."""
         low = base.lower()
-        if self.used.add_new(low):
-            return base
-        i = self._next.pop(low, 0)
+        i = self._next.pop(low, None)
+        if i is None:
+            if self.used.add_new(low):
+                return base
+            i = 0
+        # else: _next only holds bases already used, so ``add_new(low)`` would have said False
         while True:
             cand = base + _suffix(i)
             i += 1

@@ -508,6 +508,17 @@ def _enc_braces(m: re.Match[str]) -> str:
     return _ENC_SPECIAL[m.group(0)]
 
 
+def encodes_as_itself(text: str) -> bool:
+    """True when :func:`encode` returns ``text`` unchanged, and so every substring of it.
+
+    Plain ASCII with no special character and no ``--`` or ``''`` (the conditions under which
+    :func:`encode` returns early); each of them holds for the substrings too.
+    """
+    return (
+        text.isascii() and _ENC_ASCII_SPECIAL.search(text) is None and "--" not in text and "''" not in text
+    )
+
+
 def encode(text: str, *, unicode: bool = False) -> str:
     """Unicode text to LaTeX that decodes back to ``text`` (whitespace folded).
 
@@ -560,6 +571,12 @@ def encode_verbatim(text: str) -> str:
 _WORD = re.compile(r"[^\W_]+")
 #: In ASCII text, every protected word holds one of these (its words are [A-Za-z0-9] runs).
 _ASCII_PROTECT_CUE = re.compile(r"[A-Za-z0-9][A-Z]|[0-9]")
+#: The protected words of ASCII text: a whole [A-Za-z0-9] run with an upper-case letter after
+#: its first character, or else one starting with a capital and holding a digit (both make it two
+#: or more long). Possessive quantifiers: a failing run start is rejected without backtracking.
+_ASCII_PROTECTED = re.compile(
+    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9][a-z0-9]*+[A-Z]|[A-Z][a-z]*+[0-9])[A-Za-z0-9]*+"
+)
 
 
 #: Spans found in a token, relative to it (titles repeat their acronyms); bounded.
@@ -591,8 +608,12 @@ def auto_protect_spans(title: str) -> tuple[tuple[int, int], ...]:
     letter (``GPT4``, ``2B``). Capitalised words (``Gemma``) and single letters
     are left to the style.
     """
-    if title.isascii() and _ASCII_PROTECT_CUE.search(title) is None:
-        return ()  # no digit and no capital after a letter or digit: nothing to protect
+    if title.isascii():
+        if _ASCII_PROTECT_CUE.search(title) is None:
+            return ()  # no digit and no capital after a letter or digit: nothing to protect
+        # ASCII: the words are the [A-Za-z0-9] runs, which never cross a space, so one scan of
+        # the whole title finds the same spans as the token loop below
+        return tuple([m.span() for m in _ASCII_PROTECTED.finditer(title)])
     spans: list[tuple[int, int]] = []
     start = 0
     memo = _TOKEN_SPANS

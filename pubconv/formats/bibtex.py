@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -711,6 +712,30 @@ def _derived_code(cls: str | None) -> str | None:
     return cls.rsplit(".", 1)[-1] if "." in cls else cls
 
 
+def _category_fields(cat: Category, out: list[tuple[str, str, bool]]) -> None:
+    """Append ``primaryclass`` and ``x-category`` (when the class does not give the code)."""
+    if cat.arxiv_class:
+        out.append(("primaryclass", latex.encode_verbatim(cat.arxiv_class), False))
+    if cat.code != _derived_code(cat.arxiv_class):
+        out.append(("x-category", latex.encode_verbatim(cat.code or ""), False))
+
+
+#: Paper attributes that :meth:`_Writer.fields` writes (or reports) and that listing records
+#: (and many others) leave unset; every writable attribute except author, author_truncated,
+#: title, title_nocase, abstract, issued, category, organization and has_code.
+_RARE_ATTRS: Final = (
+    "editor", "editor_truncated", "translator", "container_author", "collection_editor",
+    "container_title", "issue", "collection_number", "number", "page", "publisher",
+    *(attr for attr, _ in _DIRECT if attr != "abstract"),
+    "accessed", "original_date", "event_date", "doi", "isbn", "issn", "arxiv", "url", "keywords",
+    "medium", "extra",
+)  # fmt: skip
+#: All of :data:`_RARE_ATTRS` in one C-level call.
+_rare: Final = operator.attrgetter(*_RARE_ATTRS)
+#: Their unset values: a paper equal to these takes :meth:`_Writer._common_fields`.
+_RARE_UNSET: Final = _rare(Paper())
+
+
 def _bib_type(paper: Paper, dialect: T.Dialect = T.BIBTEX) -> str:
     """The entry type the writer uses for ``paper``."""
     marker = paper.get_extra("x-bibtex-type")
@@ -886,6 +911,16 @@ def _title_latex(title: str, spans: tuple[tuple[int, int], ...] | None, enc: Cal
         return enc(title)
     out: list[str] = []
     pos = 0
+    if latex.encodes_as_itself(title):
+        # fast path (most titles): every piece encodes to itself, and none starts with a backslash
+        for a, b in sorted(spans):
+            if a < pos or b <= a:
+                continue
+            out.append(title[pos:a])
+            out.append("{" + title[a:b] + "}")
+            pos = b
+        out.append(title[pos:])
+        return "".join(out)
     for a, b in sorted(spans):
         if a < pos or b <= a:
             continue
@@ -966,8 +1001,67 @@ class _Writer:
             msg = f"BibTeX cannot hold {field}" + (f" ({why})" if why else "") + "; it was dropped"
             self.diags.append(Diagnostic.make("PC400", msg, key=key))
 
+    def issued_fields(self, d: Date, key: str, out: list[tuple[str, str, bool]]) -> None:
+        """Append the ``year``/``month``/``day`` fields of ``issued`` to ``out``."""
+        if d.literal is not None:
+            text = self.enc(d.literal)
+            if text:
+                out.append(("year", text, False))
+            if d.year is not None or d.month is not None:
+                self.lose(key, "issued", "date parts beside a literal date")
+            return
+        if d.year is not None:
+            if d.end is not None and d.end.year is not None and d.month is None:
+                out.append(("year", f"{d.year}--{d.end.year}", False))
+            else:
+                out.append(("year", str(d.year), False))
+                if d.end is not None:
+                    self.lose(key, "issued.end", "date range")
+        if d.month is not None:
+            out.append(("month", T.MONTH_ABBR[d.month - 1], True))
+        if d.day is not None:
+            out.append(("day", str(d.day), False))
+        if d.season is not None and d.month is None:
+            out.append(("month", _SEASON_NAMES[d.season - 1], False))
+        if d.circa:
+            self.lose(key, "issued", "circa")
+
     def fields(self, p: Paper, key: str, btype: str) -> list[tuple[str, str, bool]]:
         """``(name, latex, bare)`` in output order; ``bare`` values are written without braces."""
+        if _rare(p) == _RARE_UNSET:
+            return self._common_fields(p, key)
+        return self._all_fields(p, key, btype)
+
+    def _common_fields(self, p: Paper, key: str) -> list[tuple[str, str, bool]]:
+        """:meth:`_all_fields` of a paper with none of :data:`_RARE_ATTRS` set (listing records).
+
+        The same fields in the same order, without the ~40 tests of attributes that are unset.
+        """
+        out: list[tuple[str, str, bool]] = []
+        if p.author or p.author_truncated:
+            value = self.names(p.author, p.author_truncated)
+            if value:
+                out.append(("author", value, False))
+        if p.title is not None:
+            value = _title_latex(p.title, p.title_nocase, self.enc)
+            if value:
+                out.append(("title", value, False))
+        if p.abstract:  # the one _DIRECT attribute not in _RARE_ATTRS
+            out.append(("abstract", self.enc(p.abstract), False))
+        if p.issued is not None:
+            self.issued_fields(p.issued, key, out)
+        if p.category is not None:
+            _category_fields(p.category, out)
+        if p.organization:
+            value = self.enc(p.organization)
+            if value:
+                out.append(("x-organization", value, False))
+        if p.has_code:
+            out.append(("x-has-code", "true", False))
+        return out
+
+    def _all_fields(self, p: Paper, key: str, btype: str) -> list[tuple[str, str, bool]]:
+        """:meth:`fields` of any paper."""
         enc = self.enc
         out: list[tuple[str, str, bool]] = []
 
@@ -1020,28 +1114,8 @@ class _Writer:
             value = getattr(p, attr)
             if value is not None and value != "":
                 out.append((name, enc(value), False))
-        d = p.issued
-        if d is not None:
-            if d.literal is not None:
-                add("year", enc(d.literal))
-                if d.year is not None or d.month is not None:
-                    self.lose(key, "issued", "date parts beside a literal date")
-            else:
-                if d.year is not None:
-                    if d.end is not None and d.end.year is not None and d.month is None:
-                        add("year", f"{d.year}--{d.end.year}")
-                    else:
-                        add("year", str(d.year))
-                        if d.end is not None:
-                            self.lose(key, "issued.end", "date range")
-                if d.month is not None:
-                    add("month", T.MONTH_ABBR[d.month - 1], True)
-                if d.day is not None:
-                    add("day", str(d.day))
-                if d.season is not None and d.month is None:
-                    add("month", _SEASON_NAMES[d.season - 1])
-                if d.circa:
-                    self.lose(key, "issued", "circa")
+        if p.issued is not None:
+            self.issued_fields(p.issued, key, out)
         if p.accessed is not None:
             iso = _date_iso(p.accessed)
             if iso:
@@ -1060,12 +1134,8 @@ class _Writer:
         if p.arxiv is not None:
             add("eprint", str(p.arxiv))
             add("archiveprefix", self.dialect.archive_prefix)
-        cat = p.category
-        if cat is not None:
-            if cat.arxiv_class:
-                add("primaryclass", latex.encode_verbatim(cat.arxiv_class))
-            if cat.code != _derived_code(cat.arxiv_class):
-                out.append(("x-category", latex.encode_verbatim(cat.code or ""), False))
+        if p.category is not None:
+            _category_fields(p.category, out)
         if p.url:
             add("url", latex.encode_verbatim(p.url))
         if p.keywords:

@@ -278,20 +278,27 @@ class _Entry:
         self.abstract: list[str] = []
 
 
-def _finish(entry: _Entry, source: str) -> Iterator[Paper | Diagnostic]:
+def _finish(entry: _Entry, source: str, diags: list[Diagnostic]) -> Paper:
+    """The paper of ``entry``; its diagnostics, if any, are appended to ``diags``.
+
+    A plain function, not a generator: most entries have no diagnostic, and :func:`iter_read`
+    yields the diagnostics (first) and the paper itself.
+    """
     header = entry.header
     pos = Position(source=source, line=entry.line, column=1)
     if header.problem is not None:
-        yield Diagnostic.make("PC303", f"malformed header line: {header.problem}", pos)
+        diags.append(Diagnostic.make("PC303", f"malformed header line: {header.problem}", pos))
     category, known = _category(header.code)
     if not known:
-        yield Diagnostic.make("PC302", f"unknown subject code {header.code!r} kept as is", pos)
+        diags.append(Diagnostic.make("PC302", f"unknown subject code {header.code!r} kept as is", pos))
     byline = _splitter().split_byline(entry.byline or "")
     if not byline.split_ok:
-        yield Diagnostic.make(
-            "PC300",
-            "byline could not be split into title and authors; kept whole as the title",
-            Position(source=source, line=entry.byline_line, column=1),
+        diags.append(
+            Diagnostic.make(
+                "PC300",
+                "byline could not be split into title and authors; kept whole as the title",
+                Position(source=source, line=entry.byline_line, column=1),
+            )
         )
     lines = entry.abstract
     while lines and not lines[-1]:
@@ -300,7 +307,7 @@ def _finish(entry: _Entry, source: str) -> Iterator[Paper | Diagnostic]:
     while start < len(lines) and not lines[start]:
         start += 1
     abstract = "\n".join(lines[start:]) if start < len(lines) else None
-    yield Paper(
+    return Paper(
         type="article",
         title=byline.title or None,
         author=tuple(map(_name, byline.authors)),
@@ -329,20 +336,31 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
     stray_start: int | None = None
     expect_byline = False
     headers: dict[str, Header] = {}  # header lines repeat (one date, many papers); bounded
+    diags: list[Diagnostic] = []  # of the entry being finished
     for number, raw in enumerate(lines, 1):
         line = raw.rstrip()  # the line end and trailing spaces (a BOM is no space)
         if number == 1 and line.startswith("\ufeff"):
             line = line[1:].rstrip()
-        header = headers.get(line)
-        if header is None and line:
-            header = parse_header(line)
-            if header is not None:
-                if len(headers) >= _HEADER_MEMO_MAX:
-                    headers.clear()
-                headers[line] = header
+        end = line[-1:]
+        if end.isdigit() or end == "e" or (end == "." and line.endswith("n.d.")):
+            # parse_header's quick rejection, done first so that the memo lookup (which hashes
+            # the whole line) is skipped for bylines and abstract lines (trailing blanks are gone)
+            header = headers.get(line)
+            if header is None:
+                header = parse_header(line)
+                if header is not None:
+                    if len(headers) >= _HEADER_MEMO_MAX:
+                        headers.clear()
+                    headers[line] = header
+        else:
+            header = None
         if header is not None:
             if entry is not None:
-                yield from _finish(entry, source)
+                paper = _finish(entry, source, diags)
+                if diags:
+                    yield from diags
+                    diags.clear()
+                yield paper
             elif stray_start is not None:
                 yield Diagnostic.make(
                     "PC301",
@@ -366,7 +384,9 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
         else:
             entry.abstract.append(line)
     if entry is not None:
-        yield from _finish(entry, source)
+        paper = _finish(entry, source, diags)
+        yield from diags
+        yield paper
     elif stray_start is not None:
         yield Diagnostic.make(
             "PC301",
