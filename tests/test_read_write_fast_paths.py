@@ -190,6 +190,16 @@ def test_printer_is_json_dumps_with_number_arrays_inline(value: Any) -> None:
         assert json.loads(compact) == json.loads(text)
 
 
+_NUMBER = st.integers() | st.booleans()
+
+
+@given(st.lists(_NUMBER, min_size=1) | st.lists(st.lists(_NUMBER), min_size=1))
+@example([[2020, 8, 27]])
+@example([[2020], []])
+def test_number_arrays_are_written_as_json_writes_them(value: list[Any]) -> None:
+    assert csl_json._number_array_text(value) == csl_json._ENC(value)
+
+
 # --------------------------------------------------------------------------- real records
 
 _TUGBOAT_HEAD = 400  # entries: enough variety, a fast test

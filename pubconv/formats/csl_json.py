@@ -1037,8 +1037,12 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
             return
         inner = "\n" + indent + "  "
         sep = "{" + inner
+        keys = _KEY_TEXT
         for k, v in value.items():
-            head = sep + encode_basestring(k) + ": " if type(k) is str else sep + _ENC(k) + ": "
+            key = keys.get(k) if type(k) is str else None
+            if key is None:
+                key = _key_text(k)
+            head = sep + key
             if type(v) is str:
                 out.append(head + encode_basestring(v))
             else:
@@ -1050,7 +1054,7 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
         if not value:
             out.append("[]")
         elif _is_number_array(value):
-            out.append(_ENC(value))
+            out.append(_number_array_text(value))
         else:
             inner = "\n" + indent + "  "
             deeper = inner + "  "
@@ -1078,6 +1082,29 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
 
 
 _ENC = json.JSONEncoder(ensure_ascii=False).encode
+
+# '"key": ' per object key: items repeat a small vocabulary of keys (bounded, like _PLAIN_KEYS)
+_KEY_TEXT: dict[str, str] = {}
+
+
+def _key_text(key: Any) -> str:
+    text = (encode_basestring(key) if type(key) is str else _ENC(key)) + ": "
+    if type(key) is str and len(_KEY_TEXT) < 10_000:
+        _KEY_TEXT[key] = text
+    return text
+
+
+def _number_array_text(value: list[Any]) -> str:
+    """``_ENC(value)`` for a number array (see _is_number_array): ``[[2020, 8, 27]]``.
+
+    Plain ints (the date-parts the writer makes) are joined here, as json writes them
+    (``int.__repr__``, ", " between); anything else (bools, floats) goes to the encoder."""
+    if all(type(x) is list for x in value):
+        if all(type(y) is int for x in value for y in x):
+            return "[" + ", ".join(["[" + ", ".join(map(int.__repr__, x)) + "]" for x in value]) + "]"
+    elif all(type(x) is int for x in value):
+        return "[" + ", ".join(map(int.__repr__, value)) + "]"
+    return _ENC(value)
 
 
 def iter_write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None) -> Iterator[str]:
