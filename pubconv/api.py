@@ -98,8 +98,12 @@ def decode(data: bytes, source: str = "<bytes>", encoding: str | None = None) ->
         return _normalise(data.decode(_FALLBACK, errors="replace")), [diag]
 
 
-def _iter_lines(stream: BinaryIO, source: str, encoding: str | None) -> Iterator[str | Diagnostic]:
-    """Decoded lines (ending in ``\\n``) of a binary stream, without reading it whole."""
+def _iter_lines(
+    stream: BinaryIO, source: str, encoding: str | None, diagnostics: list[Diagnostic]
+) -> Iterator[str]:
+    """Decoded lines (ending in ``\\n``) of a binary stream, without reading it whole; decoding
+    problems are appended to ``diagnostics`` when the line they concern is reached (so the
+    lines go straight to the reader, without a filtering generator per line)."""
     head = stream.read(4)
     if encoding is None and head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encoding = "utf-16"
@@ -164,12 +168,12 @@ def _iter_lines(stream: BinaryIO, source: str, encoding: str | None) -> Iterator
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as exc:
                     fallback = True
-                    yield Diagnostic.make(
-                        "PC105",
+                    message = (
                         f"input is not valid UTF-8 (byte 0x{raw[exc.start]:02x}); decoded as Windows-1252 "
-                        "from here on — re-save the file as UTF-8 or pass --encoding",
-                        Position(source=source, line=lineno, column=exc.start + 1),
+                        "from here on — re-save the file as UTF-8 or pass --encoding"
                     )
+                    position = Position(source=source, line=lineno, column=exc.start + 1)
+                    diagnostics.append(Diagnostic.make("PC105", message, position))
             if fallback:
                 line = raw.decode(_FALLBACK, errors="replace")
             if first and line.startswith("\ufeff"):
@@ -326,15 +330,7 @@ def _iter_items(
         head, _ = decode(peek[: registry.SNIFF_CHARS], name, encoding)
         fmt = _detect(format, head, name)
         lines: list[Diagnostic] = []
-
-        def text_lines() -> Iterator[str]:
-            for item in _iter_lines(stream, name, encoding):
-                if isinstance(item, Diagnostic):
-                    lines.append(item)
-                else:
-                    yield item
-
-        for item in fmt.iter_read(text_lines(), source=name):
+        for item in fmt.iter_read(_iter_lines(stream, name, encoding, lines), source=name):
             while lines:
                 yield lines.pop(0)
             yield item

@@ -14,15 +14,17 @@ import time
 from typing import Any
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pubconv import Paper
 from pubconv.errors import Diagnostic
-from pubconv.formats import bibtex, csl_json, ris
+from pubconv.formats import bibtex, csl_json, jats, ris
 from pubconv.formats._bibtex.tokenizer import LineIndex, _value, tokenize
+from pubconv.model import Date, Name
 from pubconv.serialize import paper_to_dict
 
+from . import strategies
 from .conftest import corpus_dir
 
 # --------------------------------------------------------------------------- sniffing
@@ -188,6 +190,16 @@ def test_printer_is_json_dumps_with_number_arrays_inline(value: Any) -> None:
         assert json.loads(compact) == json.loads(text)
 
 
+_NUMBER = st.integers() | st.booleans()
+
+
+@given(st.lists(_NUMBER, min_size=1) | st.lists(st.lists(_NUMBER), min_size=1))
+@example([[2020, 8, 27]])
+@example([[2020], []])
+def test_number_arrays_are_written_as_json_writes_them(value: list[Any]) -> None:
+    assert csl_json._number_array_text(value) == csl_json._ENC(value)
+
+
 # --------------------------------------------------------------------------- real records
 
 _TUGBOAT_HEAD = 400  # entries: enough variety, a fast test
@@ -267,6 +279,95 @@ def test_csl_json_overrides_match_the_reference(
         assert item.get("custom", {}).get("pubconv", {}) == _ref_overrides(p, item)
         (back,) = csl_json.read(csl_json.write([p])).papers
         assert back.replace(key=p.key) == p  # generated keys aside, the item reads back exactly
+
+
+@st.composite
+def _odd_papers(draw: st.DrawFn) -> Paper:
+    """Papers with the values the writer's quick round-trip check must hand to the full one
+    (or decide the same way): markup-like titles, odd spans, year 0, open ranges, list items
+    with separators, DOIs with prefixes, arXiv look-alikes, foreign variables in extra. One
+    field at a time is odd, so the quick check still decides most papers."""
+    odd = draw(st.sampled_from(["title", "spans", "names", "date", "ids", "list", "extra", "raw"]))
+
+    def pick(field: str, plain: Any, strategy: st.SearchStrategy[Any]) -> Any:
+        return draw(strategy) if field == odd else plain
+
+    bits = st.sampled_from(["a", " ", "<", "<i>", "</span>", '<span class="nocase">', ",", ";", "b"])
+    title = pick("title", "Title", st.lists(bits, max_size=5).map("".join))
+    span = st.tuples(st.integers(-1, 6), st.integers(-1, 6))
+    spans = pick("spans", (), st.none() | st.lists(span, max_size=3).map(tuple))
+    date = st.builds(
+        Date,
+        year=st.none() | st.integers(-1, 2),
+        month=st.none() | st.integers(1, 2),
+        circa=st.booleans(),
+        literal=st.none() | st.just("x"),
+        end=st.none() | st.just(Date()) | st.just(Date(year=3)),
+    )
+    ids = st.fixed_dictionaries(
+        {
+            "number": st.sampled_from([None, "7", "arXiv:2001.00001", "ARXIV:x"]),
+            "url": st.sampled_from([None, "https://e.org", "https://arxiv.org/abs/2001.00001"]),
+            "doi": st.sampled_from(
+                [None, "10.1/x", "10.1/X", " 10.1/x", "doi:10.1/x", "10.48550/arxiv.2001.00001"]
+            ),
+            "publisher": st.sampled_from([None, "arXiv"]),
+        }
+    )
+    names = st.lists(st.sampled_from([Name(), Name(family="F"), Name(literal="L")]), max_size=2).map(tuple)
+    foreign = st.sampled_from(["archive", "custom.x", "custom.pubconv", "note2"])
+    return Paper(
+        title=title,
+        title_nocase=spans,
+        author=pick("names", (Name(family="F"),), names),
+        issued=pick("date", Date(year=2000), st.none() | date),
+        **pick("ids", {}, ids),
+        keywords=pick(
+            "list", ("k",), st.lists(st.sampled_from(["k", " k", "a,b", "a;b", ""]), max_size=2).map(tuple)
+        ),
+        extra=pick(
+            "extra",
+            (),
+            st.lists(st.tuples(foreign, bits), max_size=3).map(tuple),
+        ),
+        raw=pick("raw", (), st.sampled_from([(), ((csl_json.RAW_TITLE, "<i>a</i>"),)])),
+    )
+
+
+def _assert_quick_differ_is_exact(p: Paper) -> None:
+    item = csl_json._base_item(p, p.key or "k")
+    quick = csl_json._quick_differ(p, item)
+    assert quick is None or quick == csl_json._full_differ(p, item)
+
+
+@given(strategies.papers() | _odd_papers())
+@example(Paper(title="ab", title_nocase=((0, 1), (1, 2))))
+@example(Paper(title="ab", title_nocase=((0, 2), (1, 2))))
+@example(Paper(title="ab", title_nocase=((1, 1),)))
+@example(Paper(issued=Date(year=0)))
+@example(Paper(title="a<i>b", title_nocase=()))
+@example(Paper(doi="10.48550/arxiv.2001.00001"))
+@example(Paper(number="arXiv:2001.00001"))
+@example(Paper(url="https://arxiv.org/abs/2001.00001", publisher="arXiv"))
+@example(Paper(keywords=("a;b",)))
+@settings(max_examples=300)
+def test_csl_json_quick_round_trip_check_is_the_read_back(p: Paper) -> None:
+    _assert_quick_differ_is_exact(p)
+
+
+def test_csl_json_quick_round_trip_check_on_the_corpus() -> None:
+    papers: list[Paper] = []
+    for path in sorted(corpus_dir("bibtex").glob("*.bib")):
+        papers += bibtex.read(path.read_text(encoding="utf-8", errors="replace"), source=path.name).papers
+    for path in sorted(corpus_dir("ris").glob("*.ris")):
+        papers += ris.read(path.read_text(encoding="utf-8-sig", errors="replace"), source=path.name).papers
+    for path in sorted(corpus_dir("jats").glob("*.xml"))[:200]:
+        papers += jats.read(path.read_text(encoding="utf-8", errors="replace"), source=path.name).papers
+    decided = 0
+    for p in papers:
+        _assert_quick_differ_is_exact(p)
+        decided += csl_json._quick_differ(p, csl_json._base_item(p, "k")) is not None
+    assert decided > 0.9 * len(papers)  # the quick check is the common path
 
 
 def _ref_fix(paper: Paper, lines: list[str]) -> dict[str, Any]:

@@ -756,7 +756,11 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[str, int]]:
     start = 0
     for count, line in enumerate(lines):
         first = line[:1]
-        if (first == "@" or ((first == " " or first == "\t") and line.lstrip(" \t")[:1] == "@")) and buf:
+        # most lines are indented fields: the "@" test spares them the lstrip copy
+        if (
+            first == "@"
+            or ((first == " " or first == "\t") and "@" in line and line.lstrip(" \t")[:1] == "@")
+        ) and buf:
             yield "".join(buf), start
             buf = []
             start = count

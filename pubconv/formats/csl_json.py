@@ -856,18 +856,144 @@ def _title_text(p: Paper) -> str:
     return encode_title(p.title, p.title_nocase)
 
 
-def _item(p: Paper, key: str) -> dict[str, Any]:
-    item = _base_item(p, key)
+# what the fast check (_quick_differ) needs: Paper fields by the kind of their CSL form
+_STR_FIELDS: Final = tuple(f for f, _, kind in _FIELDS if kind == "str" and f not in ("title", "doi"))
+_STR_VALUES: Final = operator.attrgetter(*_STR_FIELDS)
+_NAME_CSL_KEYS: Final = tuple(csl for _, csl, kind in _FIELDS if kind == "names")
+_DATE_FIELDS: Final = tuple(f for f, _, kind in _FIELDS if kind == "date")
+_DATE_VALUES: Final = operator.attrgetter(*_DATE_FIELDS)
+_LIST_FIELDS: Final = tuple(f for f, _, kind in _FIELDS if kind == "list")
+_LIST_VALUES: Final = operator.attrgetter(*_LIST_FIELDS)
+# Paper fields no pure CSL variable sets: they read back as their defaults
+_NON_CSL: Final = tuple(
+    (f, _FIELD_DEFAULTS[f])
+    for f in _OVERRIDABLE
+    if f not in {x for x, _, _ in _FIELDS} and f not in ("type", "title_nocase", "arxiv", "extra")
+)
+_OVERRIDABLE_ORDER: Final = {f: i for i, f in enumerate(_OVERRIDABLE)}
+
+
+def _quick_differ(p: Paper, item: dict[str, Any]) -> list[str] | None:
+    """The fields of ``p`` whose CSL form in ``item`` would not read back equal (what
+    :func:`_full_differ` finds by reading the item back), or None when ``p`` has a value
+    this check does not decide, for which the full read-back must be run.
+
+    The common paper (plain text fields, simple dates, names with text parts, a title
+    without ``<``) reads back field for field: each kind is decided here the way
+    :func:`_convert` reads it. Anything that could interact with another field (the
+    values derived from an arXiv id) or take one of the reader's rarer paths goes to
+    the full check. tests/test_read_write_fast_paths.py checks the two agree.
+    """
+    if p.arxiv is not None or p.type not in ITEM_TYPES:
+        return None
+    differ: list[str] = []
+    # title: without "<" in it, the only markup is the nocase spans encode_title writes,
+    # and they read back exactly when sorted, disjoint, non-empty and inside the title
+    title = p.title
+    spans = p.title_nocase
+    if title is None:
+        if spans is not None:
+            differ.append("title_nocase")
+    else:
+        if type(title) is not str or "<" in title:
+            return None
+        for name, _ in p.raw:
+            if name == RAW_TITLE:
+                return None
+        if spans is None:
+            differ.append("title_nocase")  # the reader finds () (none marked)
+        elif spans:
+            if type(spans) is not tuple:
+                return None
+            end = 0
+            for span in spans:
+                if type(span) is not tuple or len(span) != 2:
+                    return None
+                a, b = span
+                if type(a) is not int or type(b) is not int or not end <= a < b <= len(title):
+                    return None
+                end = b
+        elif type(spans) is not tuple:
+            return None
+    # text variables are read as they are (the arXiv derivation aside, which looks at
+    # number, DOI and URL); the DOI is normalised on read
+    for value in _STR_VALUES(p):
+        if value is not None and type(value) is not str:
+            return None
+    number = p.number
+    if number is not None and number[:6].lower() == "arxiv:":
+        return None
+    url = p.url
+    if url is not None and "arxiv.org/abs/" in url:
+        return None
+    doi = p.doi
+    if doi is not None and (
+        type(doi) is not str or _norm_doi(doi) != doi or doi.startswith("10.48550/arxiv.")
+    ):
+        return None
+    # names: an object with text parts only reads back as the same Name
+    for csl in _NAME_CSL_KEYS:
+        for obj in item.get(csl, ()):
+            if not obj:
+                return None
+            for part in obj.values():
+                if type(part) is not str:
+                    return None
+    # dates: a plain year (not 0, which reads as an open range end), month and day
+    for d in _DATE_VALUES(p):
+        if d is not None and not (
+            type(d) is Date
+            and d.end is None
+            and d.circa is False
+            and d.season is None
+            and d.literal is None
+            and type(d.year) is int
+            and d.year != 0
+            and (d.month is None or type(d.month) is int)
+            and (d.day is None or type(d.day) is int)
+        ):
+            return None
+    # lists are joined with ", " and split on "," and ";", blanks dropped
+    for values in _LIST_VALUES(p):
+        if type(values) is not tuple:
+            return None
+        for x in values:
+            if type(x) is not str or not x or x != x.strip() or "," in x or ";" in x:
+                return None
+    # fields CSL has no variable for read back as their defaults
+    for field, default in _NON_CSL:
+        if getattr(p, field) != default:
+            differ.append(field)
+    # extra: the reader collects the foreign top-level variables, then custom's keys
+    back: list[tuple[str, str]] = []
+    for k, v in item.items():
+        if k in _OTHER_STRING_VARS:
+            back.append((k, _json_text(v)))
+    for k, v in item.get("custom", {}).items():
+        back.append((f"custom.{k}", _json_text(v)))
+    if tuple(back) != p.extra:
+        differ.append("extra")
+    if len(differ) > 1:
+        differ.sort(key=_OVERRIDABLE_ORDER.__getitem__)
+    return differ
+
+
+def _full_differ(p: Paper, item: dict[str, Any]) -> list[str]:
+    """The fields of ``p`` that differ in ``item`` read back (the reference for _quick_differ)."""
     kw, _ = _convert(item, _Ctx("<check>", None, None, []), "$")
     mine = _OVERRIDABLE_VALUES(p)
     # what Paper(**kw) would hold, without building it: kw names Paper fields only, and the
     # item type is the one thing Paper checks
     if kw.get("type", _TYPE_DEFAULT) not in ITEM_TYPES:
-        differ = list(_OVERRIDABLE)
-    else:
-        differ = [
-            f for f, a, d in zip(_OVERRIDABLE, mine, _OVERRIDABLE_DEFAULTS, strict=True) if kw.get(f, d) != a
-        ]
+        return list(_OVERRIDABLE)
+    return [f for f, a, d in zip(_OVERRIDABLE, mine, _OVERRIDABLE_DEFAULTS, strict=True) if kw.get(f, d) != a]
+
+
+def _item(p: Paper, key: str) -> dict[str, Any]:
+    item = _base_item(p, key)
+    differ = _quick_differ(p, item)
+    if differ is None:
+        differ = _full_differ(p, item)
     if differ:
         # pubconv's JSON form of a field does not depend on the others, so each differing
         # field is converted alone, without building a Paper (a default is null)
@@ -911,8 +1037,12 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
             return
         inner = "\n" + indent + "  "
         sep = "{" + inner
+        keys = _KEY_TEXT
         for k, v in value.items():
-            head = sep + encode_basestring(k) + ": " if type(k) is str else sep + _ENC(k) + ": "
+            key = keys.get(k) if type(k) is str else None
+            if key is None:
+                key = _key_text(k)
+            head = sep + key
             if type(v) is str:
                 out.append(head + encode_basestring(v))
             else:
@@ -924,7 +1054,7 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
         if not value:
             out.append("[]")
         elif _is_number_array(value):
-            out.append(_ENC(value))
+            out.append(_number_array_text(value))
         else:
             inner = "\n" + indent + "  "
             deeper = inner + "  "
@@ -952,6 +1082,29 @@ def _dump(value: Any, indent: str, out: list[str]) -> None:
 
 
 _ENC = json.JSONEncoder(ensure_ascii=False).encode
+
+# '"key": ' per object key: items repeat a small vocabulary of keys (bounded, like _PLAIN_KEYS)
+_KEY_TEXT: dict[str, str] = {}
+
+
+def _key_text(key: Any) -> str:
+    text = (encode_basestring(key) if type(key) is str else _ENC(key)) + ": "
+    if type(key) is str and len(_KEY_TEXT) < 10_000:
+        _KEY_TEXT[key] = text
+    return text
+
+
+def _number_array_text(value: list[Any]) -> str:
+    """``_ENC(value)`` for a number array (see _is_number_array): ``[[2020, 8, 27]]``.
+
+    Plain ints (the date-parts the writer makes) are joined here, as json writes them
+    (``int.__repr__``, ", " between); anything else (bools, floats) goes to the encoder."""
+    if all(type(x) is list for x in value):
+        if all(type(y) is int for x in value for y in x):
+            return "[" + ", ".join(["[" + ", ".join(map(int.__repr__, x)) + "]" for x in value]) + "]"
+    elif all(type(x) is int for x in value):
+        return "[" + ", ".join(map(int.__repr__, value)) + "]"
+    return _ENC(value)
 
 
 def iter_write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None = None) -> Iterator[str]:
