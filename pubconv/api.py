@@ -401,12 +401,35 @@ def losses(paper: Paper, fmt: registry.Format | str) -> Diagnostic | None:
     )
 
 
+def _placed(d: Diagnostic, origin: Position | None) -> Diagnostic:
+    """``d`` with the position of the paper it concerns, when the writer gave none.
+
+    Writers see papers, not sources; a writer's diagnostic comes while it handles the paper
+    it last pulled, so that paper's origin is where the user should look."""
+    if d.position is None and origin is not None:
+        return dataclasses.replace(d, position=origin)
+    return d
+
+
 def _with_losses(papers: Iterable[Paper], fmt: registry.Format, sink: list[Diagnostic]) -> Iterator[Paper]:
+    """``papers``, with their loss reports appended to ``sink``; the writer's own diagnostics
+    (also appended to ``sink``) get the position of the paper they concern."""
+    origin: Position | None = None
+    mark = len(sink)
+
+    def place() -> None:
+        for i in range(min(mark, len(sink)), len(sink)):
+            sink[i] = _placed(sink[i], origin)
+
     for p in papers:
+        place()
         d = losses(p, fmt)
         if d is not None:
             sink.append(d)
+        mark = len(sink)
+        origin = p.origin
         yield p
+    place()
 
 
 def dumps(papers: Iterable[Paper], format: str, *, strict: bool = False, **options: Any) -> str:
@@ -793,20 +816,23 @@ def convert_files(
             else:
                 note(item)
 
+    last_origin: list[Position | None] = [None]  # of the paper the writer handles now
+
     def flushing(items: Iterator[Paper]) -> Iterator[Paper]:
         for p in items:
+            while writer_diags:  # they concern the previous paper
+                note(_placed(writer_diags.pop(0), last_origin[0]))
             d = losses(p, fmt)
             if d is not None:
                 note(d)
-            while writer_diags:
-                note(writer_diags.pop(0))
+            last_origin[0] = p.origin
             yield p  # under strict, keep going: every diagnostic is reported, then nothing is written
 
     chunks = fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options)
 
     def finish() -> None:
         while writer_diags:
-            note(writer_diags.pop(0))
+            note(_placed(writer_diags.pop(0), last_origin[0]))
         if strict and (report.errors or report.warnings):
             raise StrictError([d for d in report.diagnostics if _is_reportable(d)])
 

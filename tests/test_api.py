@@ -159,3 +159,29 @@ def test_missing_input_is_an_input_error(tmp_path: Path) -> None:
         pubconv.load(tmp_path / "nope.bib")
     with pytest.raises(OSError):
         pubconv.load(tmp_path / "nope.bib")
+
+
+_SOFTWARE_CSL = """[
+  {"id": "a", "type": "article-journal", "title": "Plain"},
+  {"id": "tool", "type": "software", "title": "A tool",
+   "event-date": {"date-parts": [[2021, 6, 3]]}}
+]
+"""
+
+
+def test_writer_diagnostics_point_at_their_source_record(tmp_path: Path) -> None:
+    src = tmp_path / "in.json"
+    src.write_text(_SOFTWARE_CSL, encoding="utf-8")
+    seen: list[pubconv.Diagnostic] = []
+    api.convert_files([str(src)], "bibtex", output=str(tmp_path / "out.bib"), on_diagnostic=seen.append)
+    reported = [d for d in seen if d.code in ("PC400", "PC401")]
+    assert sorted(d.code for d in reported) == ["PC400", "PC401"], "each loss said once"
+    for d in reported:
+        assert d.position is not None and d.position.source == str(src), d
+        assert d.position.path == "$[1]", "the second item, not the first or <input>"
+    # the library path (dump) places them the same way
+    papers = pubconv.load(src)
+    with pytest.warns(pubconv.PubconvWarning) as caught:
+        pubconv.dump(papers, tmp_path / "lib.bib", "bibtex")
+    messages = [str(w.message) for w in caught]
+    assert len(messages) == 2 and all(m.startswith(f"{src}:") for m in messages), messages

@@ -1126,9 +1126,7 @@ class _Writer:
                 add("urldate", iso)
             else:
                 self.lose(key, "accessed")
-        for attr in ("original_date", "event_date"):
-            if getattr(p, attr) is not None:
-                self.lose(key, attr)
+        # original_date and event_date: outside SUPPORTS, so the generic loss report names them
         if p.doi:
             add("doi", latex.encode_verbatim(p.doi))
         if p.isbn:
