@@ -27,12 +27,12 @@ import os
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import repeat
 from typing import IO, Any, BinaryIO, TypeAlias
 
-from . import registry
+from . import _gc, registry
 from .errors import Diagnostic, InputError, PubconvWarning, Severity, StrictError
 from .formats.base import ReadResult
 from .model import Paper, Position
@@ -611,22 +611,16 @@ def _file_items(source: PathOrFile, from_: str | None, encoding: str | None) -> 
 _GC_EVERY = 10_000
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
+def _gc_paused() -> AbstractContextManager[None]:
     """Pause the cyclic garbage collector while many small acyclic objects are built.
 
     Building an input's records, or unpickling them, makes the collector scan the
     growing heap again and again; that costs as much as the unpickling itself. The
     streaming conversion in :func:`convert_files` runs paused too (the BibTeX reader
     keeps every entry's fields for ``crossref``, so the heap grows with the input).
+    See :mod:`pubconv._gc`.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return _gc.paused()
 
 
 def _read_all(source: str | bytes, from_: str | None, encoding: str | None) -> bytes:

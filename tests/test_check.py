@@ -276,6 +276,36 @@ def test_pubconv_toml_fallback_and_bad_config(tmp_path: Path) -> None:
     assert load_config(tmp_path).select == ("PC2",)  # a pyproject without the table does not stop the search
 
 
+@pytest.mark.parametrize(
+    "toml",
+    [
+        '[tool.pubconv.check]\nselect = ["PC7"]\n',
+        '[ tool . "pubconv" . check ]\nselect = ["PC7"]\n',
+        '[tool]\npubconv.check.select = ["PC7"]\n',
+        'tool.pubconv.check.select = ["PC7"]\n',
+        'tool = { pubconv = { check = { select = ["PC7"] } } }\n',
+    ],
+)
+def test_every_toml_spelling_of_the_table_is_read(tmp_path: Path, toml: str) -> None:
+    # the cheap pre-check that skips parsing most pyproject.toml files must not skip these
+    (tmp_path / "pyproject.toml").write_text(toml + '[project]\nname = "x"\n', encoding="utf-8")
+    assert load_config(tmp_path).select == ("PC7",)
+
+
+def test_a_pyproject_naming_pubconv_without_the_table_is_not_parsed(tmp_path: Path) -> None:
+    # names pubconv (a dependency, a script, a comment) but has no table: never parsed, so
+    # even invalid TOML elsewhere in it is no error, and the search goes on upwards
+    (tmp_path / "pubconv.toml").write_text('[check]\nselect = ["PC2"]\n', encoding="utf-8")
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    (sub / "pyproject.toml").write_text(
+        '# settings live in [tool.pubconv.check] one level up\n[project]\ndependencies = ["pubconv"]\n'
+        "[project.scripts]\npubconv = 'pubconv.cli:main'\n[tool.ruff\n",
+        encoding="utf-8",
+    )
+    assert load_config(sub).select == ("PC2",)
+
+
 # ----------------------------------------------------------------------------- output formats
 
 
@@ -489,3 +519,12 @@ def test_validators_are_linear_on_hostile_values(value: str) -> None:
     list(special_chars(value))
     unprotected_words(value)
     assert time.perf_counter() - start < 2.0
+
+
+def test_duplicate_fold_drops_exactly_the_non_alphanumerics() -> None:
+    import sys
+
+    from pubconv.check.engine import _NOT_ALNUM
+
+    kept = [c for c in map(chr, range(sys.maxunicode + 1)) if _NOT_ALNUM.sub("", c) == c]
+    assert kept == [c for c in map(chr, range(sys.maxunicode + 1)) if c.isalnum()]

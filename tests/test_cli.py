@@ -121,3 +121,26 @@ def test_python_dash_m_and_console_script() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("@") >= 15
+
+
+def test_check_on_a_small_file_imports_only_what_it_needs(tmp_path: Path) -> None:
+    # start-up budget (issue 5: check within 3x of a bare interpreter): a pre-commit run of
+    # check on a small .bib must not pay for modules it never uses
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{k, author={A. Author}, title={T}, journal={J}, year=2020}\n", encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = ["pubconv"]\n')
+    code = (
+        "import sys\nfrom pubconv.cli import main\n"
+        "try:\n    main(['check', sys.argv[1]])\nexcept SystemExit as e:\n    assert e.code == 0, e.code\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(bib)], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    loaded = set(proc.stdout.split())
+    avoidable = {"shutil", "tomllib", "json", "lxml", "xml", "yaml", "citeproc", "bibtexparser", "pybtex"}
+    assert not loaded & avoidable, sorted(loaded & avoidable)
+    assert not {m for m in loaded if m.startswith("pubconv.formats.") and "bibtex" not in m} - {
+        "pubconv.formats.base"
+    }, "only the BibTeX reader is needed"

@@ -19,11 +19,12 @@ from __future__ import annotations
 import contextlib
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from ..errors import CODES, Severity
 
@@ -181,12 +182,27 @@ def _toml_load(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
 
 
+#: A ``tool.pubconv`` key path (``[tool.pubconv.check]``, ``tool.pubconv.check.x = 1``, quoted
+#: parts allowed), a bare ``[tool]`` table (which may hold ``pubconv.check = ...``) or an inline
+#: ``tool = {...}``: every way TOML can reach the table; any other file cannot hold it (a
+#: mention in a comment, after ``#``, does not count).
+_MAY_HOLD_TOOL_PUBCONV: Final = re.compile(
+    rb"""^[^#\n]*tool["']?[ \t]*\.[ \t]*["']?pubconv"""
+    rb"""|^[ \t]*\[[ \t]*["']?tool["']?[ \t]*\]"""
+    rb"""|^[ \t]*["']?tool["']?[ \t]*=""",
+    re.M,
+)
+
+
 def _mentions_pubconv(path: Path) -> bool:
-    """Cheap pre-check before parsing TOML: most pyproject.toml files have no pubconv table."""
+    """Cheap pre-check before parsing TOML: most pyproject.toml files have no pubconv table,
+    and a project's own pyproject.toml names pubconv as a dependency without one (importing
+    tomllib and parsing costs more than the rest of ``pubconv check`` on a small file)."""
     try:
-        return b"pubconv" in path.read_bytes()
+        data = path.read_bytes()
     except OSError:
         return False
+    return b"pubconv" in data and _MAY_HOLD_TOOL_PUBCONV.search(data) is not None
 
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:

@@ -238,11 +238,16 @@ def _expand(
 
 
 # fields and entry types only BibLaTeX defines (``date``/``location`` also occur in BibTeX files)
+#: Searched in the lower-cased text after a newline: without re.I and re.M the search is
+#: about 4x faster on a 4 MB file (the engine scans for the literal newline).
 _BIBLATEX_ONLY: Final = re.compile(
-    r"^[ \t]*(?:journaltitle|eprinttype|eprintclass|eventtitle|maintitle|origdate|langid)[ \t]*="
-    r"|^[ \t]*@(?:online|mvbook|mvcollection|mvproceedings|bookinbook|suppbook|software|dataset)[ \t]*[{(]",
-    re.I | re.M,
+    r"\n[ \t]*(?:(?:journaltitle|eprinttype|eprintclass|eventtitle|maintitle|origdate|langid)[ \t]*="
+    r"|@(?:online|mvbook|mvcollection|mvproceedings|bookinbook|suppbook|software|dataset)[ \t]*[{(])"
 )
+
+
+def _biblatex_only(text: str) -> bool:
+    return _BIBLATEX_ONLY.search("\n" + text.lower()) is not None
 
 
 def _detect(text: str, source: str, fmt: str | None) -> str:
@@ -255,7 +260,7 @@ def _detect(text: str, source: str, fmt: str | None) -> str:
         return "cff"
     name = source if not source.startswith("<") else None
     found = registry.detect(text[: registry.SNIFF_CHARS], name).name
-    if found == "bibtex" and len(text) > registry.SNIFF_CHARS and _BIBLATEX_ONLY.search(text) is not None:
+    if found == "bibtex" and len(text) > registry.SNIFF_CHARS and _biblatex_only(text):
         return "biblatex"  # BibLaTeX-only fields or types after the sniffed head
     return found
 
@@ -269,8 +274,13 @@ def _check_one(text: str, source: str, fmt: str | None) -> _FileResult:
         msg = f"{exc}"
         return _FileResult([Diagnostic.make("PC790", msg, Position(source=source))], [], [], [])
     checker = _CHECKERS.get(name, _check_generic)
+    from .._gc import paused
+
     try:
-        return checker(text, source, name)
+        # the collector stays off for the whole file, not only while reading: with the
+        # papers alive, collections during the rules scan traverse them all again and again
+        with paused():
+            return checker(text, source, name)
     except RecursionError:
         msg = "the input is nested too deeply to be read; it was not checked"
         return _FileResult(
@@ -346,12 +356,16 @@ def _read_bib(name: str, text: str, source: str) -> tuple[list[Paper], list[Diag
     recorded: list[Any] = []
 
     class Recording(base):  # type: ignore[misc]
+        # the list is the instance's, not a closure cell: a class is always part of a
+        # reference cycle, and blocks reachable from it would outlive the check until a
+        # full collection (which then scans them all: 0.4 s on tugboat.bib)
         def blocks(self, text: str, lines: Any, diags: list[Diagnostic]) -> Iterator[tuple[Any, Any]]:
             for block, fields in super().blocks(text, lines, diags):
-                recorded.append(block)
+                self.recorded.append(block)
                 yield block, fields
 
     reader = Recording(source)
+    reader.recorded = recorded
     papers: list[Paper] = []
     diags: list[Diagnostic] = []
     with bibtex._gc_paused():
@@ -947,9 +961,13 @@ _CHECKERS: Final[dict[str, Callable[[str, str, str], _FileResult]]] = {
 # ----------------------------------------------------------------------------- records and duplicates
 
 
+#: Exactly the characters for which ``str.isalnum()`` is false (checked over every code point
+#: in the tests): one C-level pass instead of a Python loop over each character.
+_NOT_ALNUM: Final = re.compile(r"[\W_]+")
+
+
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if c.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def _record(paper: Paper) -> _Record:

@@ -12,6 +12,7 @@ over disjoint character classes.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -153,6 +154,12 @@ def issn_checksum_ok(issn: str) -> bool:
 
 def issn_problems(value: str) -> list[Problem]:
     """Every ISSN in ``value`` must be ``NNNN-NNNC`` with a matching check digit."""
+    return list(_issn_problems(value))
+
+
+@functools.lru_cache(maxsize=1024)
+def _issn_problems(value: str) -> tuple[Problem, ...]:
+    # memoized: a journal's bibliography repeats one ISSN in every entry
     problems: list[Problem] = []
     found = False
     for m in _ISSN.finditer(value):
@@ -164,7 +171,7 @@ def issn_problems(value: str) -> list[Problem]:
             )
     if not found and value.strip():
         problems.append(Problem("PC702", f"{value.strip()!r} is not an ISSN (NNNN-NNNC expected)", 0))
-    return problems
+    return tuple(problems)
 
 
 # --------------------------------------------------------------------------- ORCID
