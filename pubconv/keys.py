@@ -241,12 +241,13 @@ class KeyAllocator:
         if key and (valid is None or valid(key)):
             out = self._unique(key)
             if out != key and diagnostics is not None:
-                diagnostics.append(
-                    Diagnostic.make("PC402", f"duplicate citation key {key!r} renamed to {out!r}", key=out)
-                )
+                msg = f"duplicate citation key {key!r} renamed to {out!r}"
+                diagnostics.append(Diagnostic.make("PC402", msg, paper.origin, key=out))
         else:
             out = self._unique(generate_key(paper))
             if diagnostics is not None:
                 why = f"key {key!r} cannot be used" if key else "paper has no key"
-                diagnostics.append(Diagnostic.make("PC402", f"{why}; generated {out!r}", key=out))
+                msg = f"{why}; generated {out!r}"
+                # at the paper's origin: where the user looks (the api would otherwise place it)
+                diagnostics.append(Diagnostic.make("PC402", msg, paper.origin, key=out))
         return out  # _unique recorded it
