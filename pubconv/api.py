@@ -319,7 +319,10 @@ def _iter_items(
         if text is not None:
             text = _normalise(text)
             fmt = _detect(format, text[: registry.SNIFF_CHARS], name)
-            yield from fmt.iter_read(text.splitlines(keepends=True), source=name)
+            whole = text
+            yield from fmt.iter_read(
+                text.splitlines(keepends=True), source=name, reopen=lambda: whole.splitlines(keepends=True)
+            )
             return
         assert stream is not None
         peek = stream.peek(registry.SNIFF_CHARS) if hasattr(stream, "peek") else b""
@@ -330,11 +333,28 @@ def _iter_items(
         head, _ = decode(peek[: registry.SNIFF_CHARS], name, encoding)
         fmt = _detect(format, head, name)
         lines: list[Diagnostic] = []
-        for item in fmt.iter_read(_iter_lines(stream, name, encoding, lines), source=name):
+        reopen = _rereader(stream, name, encoding)
+        for item in fmt.iter_read(_iter_lines(stream, name, encoding, lines), source=name, reopen=reopen):
             while lines:
                 yield lines.pop(0)
             yield item
         yield from lines
+
+
+def _rereader(stream: BinaryIO, name: str, encoding: str | None) -> Callable[[], Iterator[str]] | None:
+    """A way to read a seekable stream's lines again from here (None when it cannot seek)."""
+    try:
+        if not stream.seekable():
+            return None
+        start = stream.tell()
+    except (AttributeError, OSError, ValueError):
+        return None
+
+    def reopen() -> Iterator[str]:
+        stream.seek(start)
+        return _iter_lines(stream, name, encoding, [])  # decoding problems: reported the first time
+
+    return reopen
 
 
 def iter_load(
@@ -772,8 +792,9 @@ def convert_files(
 
     writer_diags: list[Diagnostic] = []
     whole: ReadResult | None = None
-    if len(inputs) == 1 and inputs[0] != "-" and "document" not in options:
-        # same-format conversion of one file keeps document-level data (BibTeX macros, preamble)
+    if len(inputs) == 1 and inputs[0] != "-" and "document" not in options and fmt.keeps_document:
+        # same-format conversion of one file keeps document-level data (BibTeX macros, preamble);
+        # the writer puts it first, so such a file is read whole (other formats stream)
         with _open_binary(inputs[0]) as (stream, _text, name):
             assert stream is not None
             head, _ = decode(stream.read(registry.SNIFF_CHARS), name, encoding)

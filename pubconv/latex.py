@@ -231,7 +231,13 @@ def _decode_math(body: str) -> str | None:
 
 
 _CACHE: dict[str, tuple[str, tuple[tuple[int, int], ...], tuple[str, ...]]] = {}
-_CACHE_MAX = 200_000
+#: The memo pays off within a window (journal names, notes and macro expansions such as
+#: tugboat.bib's long ``ack-nhfb`` recur close together); it is emptied when it holds this
+#: many entries or :data:`_CACHE_CHARS_MAX` characters of keys, so a stream of unique
+#: values (titles, abstracts) keeps memory flat.
+_CACHE_MAX = 4096
+_CACHE_CHARS_MAX = 1 << 21
+_cache_chars = 0
 
 
 def decode(text: str, *, report: Reporter | None = None, spans: list[tuple[int, int]] | None = None) -> str:
@@ -253,9 +259,12 @@ def decode(text: str, *, report: Reporter | None = None, spans: list[tuple[int, 
             unknown: list[str] = []
             value = _decode(text, unknown.append, found)
             hit = (value, tuple(found), tuple(unknown))
-        if len(_CACHE) >= _CACHE_MAX:
+        global _cache_chars
+        if len(_CACHE) >= _CACHE_MAX or _cache_chars > _CACHE_CHARS_MAX:
             _CACHE.clear()
+            _cache_chars = 0
         _CACHE[key] = hit
+        _cache_chars += len(key)
     if not hit[1] and not hit[2]:
         return hit[0]
     if spans is not None:

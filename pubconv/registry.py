@@ -12,7 +12,7 @@ names a module that follows the contract in :mod:`pubconv.formats`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -118,10 +118,37 @@ class Format:
         result: ReadResult = self.module.read(text, source=source)
         return result
 
-    def iter_read(self, lines: Iterable[str], *, source: str = "<string>") -> Iterator[Paper | Diagnostic]:
-        """Papers and diagnostics one record at a time (whole-text fallback for non-streaming formats)."""
+    @cached_property
+    def keeps_document(self) -> bool:
+        """True when the writer takes document-level data (``document=``: BibTeX macros, preamble)."""
+        import inspect
+
+        return "document" in inspect.signature(self.module.write).parameters
+
+    @cached_property
+    def rereads(self) -> bool:
+        """True when the streaming reader accepts ``reopen`` (a way to read the input again)."""
+        import inspect
+
+        iter_read = getattr(self.module, "iter_read", None)
+        return iter_read is not None and "reopen" in inspect.signature(iter_read).parameters
+
+    def iter_read(
+        self,
+        lines: Iterable[str],
+        *,
+        source: str = "<string>",
+        reopen: Callable[[], Iterable[str]] | None = None,
+    ) -> Iterator[Paper | Diagnostic]:
+        """Papers and diagnostics one record at a time (whole-text fallback for non-streaming formats).
+
+        ``reopen`` returns the input's lines again from the start; it is passed on to readers
+        that accept it (a BibTeX reader then need not keep every entry for ``crossref``)."""
         if self.streams:
-            yield from self.module.iter_read(lines, source=source)
+            if reopen is not None and self.rereads:
+                yield from self.module.iter_read(lines, source=source, reopen=reopen)
+            else:
+                yield from self.module.iter_read(lines, source=source)
             return
         result = self.read("".join(lines), source=source)
         yield from result.diagnostics

@@ -569,3 +569,51 @@ def test_only_suspicious_junk_between_entries_is_reported() -> None:
     assert [p.key for p in r.papers] == ["a", "b"]
     (d,) = r.diagnostics
     assert d.code == "PC103" and d.position is not None and (d.position.line, d.position.column) == (3, 3)
+
+
+_CROSSREF_BOTH_ORDERS = """@string{conf = {Conference on Things}}
+@proceedings{early, title = conf, year = 2001, publisher = {Early Press}}
+@inproceedings{a, author = {A. Author}, title = {After its parent}, crossref = {early}}
+@article{plain, author = {P. Lain}, title = {No crossref}, journal = {J}, year = 2003}
+@inproceedings{b, author = {B. Author}, title = {Before its parent}, crossref = {late}}
+@proceedings{late, title = {Late Proceedings}, year = 2002, publisher = {Late Press}}
+@inproceedings{c, author = {C. Author}, title = {Dangling}, crossref = {nowhere}}
+@article{plain, title = {Same key again}}
+"""
+
+
+@pytest.mark.parametrize("how", ["path", "binary stream"])
+def test_streaming_read_resolves_crossref_in_both_orders_without_keeping_entries(
+    tmp_path: Path, how: str
+) -> None:
+    import io
+
+    import pubconv
+
+    src = tmp_path / "x.bib"
+    src.write_text(_CROSSREF_BOTH_ORDERS, encoding="utf-8")
+    whole = pubconv.read(src)  # the whole-file reader keeps every entry: the reference result
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        source = src if how == "path" else io.BytesIO(src.read_bytes())
+        streamed = list(pubconv.iter_load(source))
+    by_key = {p.key: p for p in streamed if p.key != "plain"}
+    assert by_key["a"].container_title == "Conference on Things"  # parent first: found on a second pass
+    assert by_key["a"].publisher == "Early Press"
+    assert by_key["b"].container_title == "Late Proceedings"  # parent after the child: kept when seen
+    assert {p.key: p for p in whole.papers if p.key != "plain"} == by_key
+    codes = sorted(str(w.message).rsplit("(", 1)[-1] for w in caught)
+    assert codes == ["PC200)", "PC212)"], codes  # duplicate key and dangling crossref, each said once
+
+
+def test_streaming_reader_keeps_no_entries_when_it_can_reopen() -> None:
+    from pubconv.formats import bibtex as B
+
+    text = "".join(f"@article{{k{i}, title = {{T{i}}}, year = 2000}}\n" for i in range(50))
+    lines = text.splitlines(keepends=True)
+    reader = B._Reader("<t>")
+    reader.stream()
+    papers = list(B._iter(B._chunks(lines), "<t>", reader, stream=True, reopen=lambda: lines))
+    assert len(papers) == 50
+    assert reader.fieldsets == {}, "no crossref child asked for a parent: nothing kept"
+    assert len(reader.keys_seen) == 50 and not isinstance(reader.keys_seen, set)

@@ -47,12 +47,13 @@ _RUNNER = r"""
 import json, sys, warnings
 warnings.simplefilter("ignore")
 mode, src, out = sys.argv[1:4]
+to = sys.argv[4] if len(sys.argv) > 4 else "bibtex"
 if mode == "cli":
     from pubconv.cli import main
-    rc = main([src, "--to", "bibtex", "-q", "-o", out])
+    rc = main([src, "--to", to, "-q", "-o", out])
 else:
     import pubconv
-    pubconv.dump(pubconv.iter_load(src), out, "bibtex")
+    pubconv.dump(pubconv.iter_load(src), out, to)
     rc = 0
 import gc
 gc.collect()
@@ -75,10 +76,10 @@ def _listing(n: int, path: Path) -> Path:
     return path
 
 
-def _measure(mode: str, src: Path, out: Path) -> tuple[int, int]:
+def _measure(mode: str, src: Path, out: Path, to: str = "bibtex") -> tuple[int, int]:
     """(peak RSS in kB, Python memory blocks still allocated at the end) of one conversion."""
     proc = subprocess.run(
-        [sys.executable, "-c", _RUNNER, mode, str(src), str(out)],
+        [sys.executable, "-c", _RUNNER, mode, str(src), str(out), to],
         capture_output=True,
         text=True,
         timeout=300,
@@ -97,5 +98,36 @@ def test_listing_to_bibtex_memory_is_flat(tmp_path: Path, mode: str) -> None:
     large_kb, large_blocks = _measure(mode, large, tmp_path / "large.bib")
     text = (tmp_path / "large.bib").read_text(encoding="utf-8")
     assert text.count("\n@misc{") + text.startswith("@misc{") == LARGE  # everything was written
+    assert large_blocks - small_blocks < MAX_BLOCK_GROWTH, (small_blocks, large_blocks)
+    assert large_kb - small_kb < MAX_GROWTH_KB, (small_kb, large_kb)
+
+
+@pytest.mark.parametrize("mode", ["cli", "iter_load"])
+@pytest.mark.parametrize(
+    ("source", "suffix", "to"),
+    [
+        ("bibtex", ".bib", "ris"),
+        ("csljson", ".json", "ris"),
+        ("ris", ".ris", "csljson"),
+        ("csljson", ".json", "csljson"),
+    ],
+)
+def test_other_streaming_readers_hold_memory_flat(
+    tmp_path: Path, mode: str, source: str, suffix: str, to: str
+) -> None:
+    # issue 5: listing, RIS, CSL-JSON and BibTeX without crossref stream (the BibTeX reader
+    # keeps no entry for crossref when it can read its input again; CSL-JSON is read item
+    # by item; a same-format CSL-JSON conversion is not read whole)
+    from pubconv.cli import main
+
+    inputs = []
+    for n, name in ((SMALL, "small"), (LARGE, "large")):
+        listing = _listing(n, tmp_path / f"{name}.txt")
+        converted = tmp_path / f"{name}{suffix}"
+        assert main([str(listing), "--to", source, "-q", "-o", str(converted)]) == 0
+        inputs.append(converted)
+    small_kb, small_blocks = _measure(mode, inputs[0], tmp_path / "small.out", to)
+    large_kb, large_blocks = _measure(mode, inputs[1], tmp_path / "large.out", to)
+    assert (tmp_path / "large.out").stat().st_size > 3 * (tmp_path / "small.out").stat().st_size
     assert large_blocks - small_blocks < MAX_BLOCK_GROWTH, (small_blocks, large_blocks)
     assert large_kb - small_kb < MAX_GROWTH_KB, (small_kb, large_kb)

@@ -397,11 +397,18 @@ def read(text: str, *, source: str = "<string>") -> ReadResult:
 
 
 def iter_read(
-    lines: Iterable[str], *, source: str = "<string>", document: list[BibDocument] | None = None
+    lines: Iterable[str],
+    *,
+    source: str = "<string>",
+    document: list[BibDocument] | None = None,
+    reopen: Callable[[], Iterable[str]] | None = None,
 ) -> Iterator[Paper | Diagnostic]:
-    """Stream papers and diagnostics, one entry at a time (``crossref`` children last)."""
+    """Stream papers and diagnostics, one entry at a time (``crossref`` children last); with
+    ``reopen``, memory stays flat (see :func:`pubconv.formats.bibtex.iter_read`)."""
     reader = _Reader(source)
-    yield from B._iter(B._chunks(lines), source, reader, stream=True)
+    if reopen is not None:
+        reader.stream()
+    yield from B._iter(B._chunks(lines), source, reader, stream=True, reopen=reopen)
     if document is not None:
         document.append(reader.document())
 

@@ -69,7 +69,7 @@ from typing import Any, Final
 
 from .. import _gc, latex
 from ..errors import Diagnostic
-from ..keys import KeyAllocator
+from ..keys import KeyAllocator, _KeySet
 from ..model import ArxivId, Category, Date, Name, Paper
 from ..names import _case as _bib_case
 from ..names import split_parts
@@ -215,6 +215,9 @@ def _whole_group(text: str) -> bool:
 
 
 _NAMES_CACHE: dict[str, tuple[tuple[Name, ...], bool, list[str], list[str]]] = {}
+#: Emptied when full: editors and prolific authors recur close together, and a stream of
+#: unique author lists keeps memory flat (a larger memo stopped paying off on the corpus).
+_NAMES_CACHE_MAX: Final = 4096
 
 
 def parse_names(
@@ -226,7 +229,7 @@ def parse_names(
         unknown: list[str] = []
         names, truncated, problems = _parse_names(text, unknown.append)
         hit = (names, truncated, problems, unknown)
-        if len(_NAMES_CACHE) >= 100_000:
+        if len(_NAMES_CACHE) >= _NAMES_CACHE_MAX:
             _NAMES_CACHE.clear()
         _NAMES_CACHE[text] = hit
     if report is not None:
@@ -341,7 +344,17 @@ class _Reader:
         self.strings: list[tuple[str, str]] = []
         self.comments: list[str] = []
         self.fieldsets: dict[str, dict[str, tuple[str, Value, int]]] = {}
-        self.keys_seen: set[str] = set()
+        self.keys_seen: set[str] | _KeySet = set()
+        #: Keep every entry's fields for ``crossref`` (memory grows with the input). A streaming
+        #: reader that can re-read its input (``reopen``) keeps only :attr:`wanted` ones.
+        self.retain = True
+        #: Keys that pending ``crossref`` children point to: kept when they arrive.
+        self.wanted: set[str] = set()
+
+    def stream(self) -> None:
+        """Keep memory flat: only the fields of wanted parents, and keys as 8-byte fingerprints."""
+        self.retain = False
+        self.keys_seen = _KeySet()
 
     def document(self) -> BibDocument:
         return BibDocument(
@@ -395,15 +408,21 @@ class _Reader:
                     fields[name] = (self.evaluate(value, lines, off, diags, block.key), value, off)
                 if block.key:
                     low = block.key.lower()
-                    if low in self.keys_seen:
+                    seen = self.keys_seen
+                    if isinstance(seen, set):
+                        first = low not in seen
+                        seen.add(low)
+                    else:
+                        first = seen.add_new(low)
+                    if not first:
                         diags.append(
                             Diagnostic.make(
                                 "PC200", f"duplicate citation key {block.key!r}",
                                 lines.position(block.offset), key=block.key,
                             )
                         )  # fmt: skip
-                    self.keys_seen.add(low)
-                    self.fieldsets.setdefault(low, fields)
+                    if self.retain or low in self.wanted:
+                        self.fieldsets.setdefault(low, fields)
                 yield block, fields
 
     def resolve(
@@ -769,14 +788,22 @@ def _chunks(lines: Iterable[str]) -> Iterator[tuple[str, int]]:
 
 
 def _iter(
-    pieces: Iterable[tuple[str, int]], source: str, reader: _Reader, *, stream: bool
+    pieces: Iterable[tuple[str, int]],
+    source: str,
+    reader: _Reader,
+    *,
+    stream: bool,
+    reopen: Callable[[], Iterable[str]] | None = None,
 ) -> Iterator[Paper | Diagnostic]:
     pending: list[tuple[Block, dict[str, tuple[str, Value, int]], LineIndex]] = []
     for text, offset in pieces:
         lines = LineIndex(text, source, offset)
         diags: list[Diagnostic] = []
         for block, fields in reader.blocks(text, lines, diags):
-            if "crossref" in fields or (pending and not stream):
+            ref = fields.get("crossref")
+            if ref is not None or (pending and not stream):
+                if ref is not None and not reader.retain:
+                    reader.wanted.add(ref[0].strip().lower())  # a parent after its child is kept
                 pending.append((block, fields, lines))
             else:
                 yield from diags
@@ -785,6 +812,10 @@ def _iter(
             yield from diags
             diags.clear()
         yield from diags
+    if pending and not reader.retain and reopen is not None:
+        missing = reader.wanted - reader.fieldsets.keys()
+        if missing:  # parents that came before their children: read the input again for them
+            reader.fieldsets.update(_parents(reopen(), source, reader.dialect, missing))
     for block, fields, lines in pending:
         diags = []
         merged = reader.resolve(block, fields, lines, diags)
@@ -792,6 +823,20 @@ def _iter(
         diags.clear()
         yield reader.convert(block, merged, lines, diags)
         yield from diags
+
+
+def _parents(
+    lines: Iterable[str], source: str, dialect: T.Dialect, keys: set[str]
+) -> dict[str, dict[str, tuple[str, Value, int]]]:
+    """The evaluated fields of the entries ``keys`` name, from a second pass over the input
+    (its diagnostics were reported by the first pass and are dropped here)."""
+    second = _Reader(source, dialect)
+    second.stream()
+    second.wanted = keys
+    for text, offset in _chunks(lines):
+        for _ in second.blocks(text, LineIndex(text, source, offset), []):
+            pass
+    return second.fieldsets
 
 
 def _gc_paused() -> contextlib.AbstractContextManager[None]:
@@ -815,16 +860,28 @@ def read(text: str, *, source: str = "<string>") -> ReadResult:
 
 
 def iter_read(
-    lines: Iterable[str], *, source: str = "<string>", document: list[BibDocument] | None = None
+    lines: Iterable[str],
+    *,
+    source: str = "<string>",
+    document: list[BibDocument] | None = None,
+    reopen: Callable[[], Iterable[str]] | None = None,
 ) -> Iterator[Paper | Diagnostic]:
     """Stream papers and diagnostics, one entry at a time.
 
     Entries with ``crossref`` are held back and yielded at the end (their
     parent may come later). When ``document`` is a list, the :class:`BibDocument`
     is appended to it once the input is exhausted.
+
+    ``reopen``, when given, returns the input's lines again from the start. The
+    reader then keeps memory flat: it keeps no entry's fields except those of
+    parents that pending ``crossref`` children name, and reads the input a
+    second time only for parents that came before their children. Without it
+    every entry's fields are kept, since a later child may name any of them.
     """
     reader = _Reader(source)
-    yield from _iter(_chunks(lines), source, reader, stream=True)
+    if reopen is not None:
+        reader.stream()
+    yield from _iter(_chunks(lines), source, reader, stream=True, reopen=reopen)
     if document is not None:
         document.append(reader.document())
 

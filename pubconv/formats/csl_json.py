@@ -709,6 +709,141 @@ def _to_paper(item: dict[str, Any], ctx: _Ctx, path: str, origin: Position | Non
 # ---------------------------------------------------------------------------------------------
 # reading
 
+#: Whitespace between JSON tokens.
+_WS: Final = re.compile(r"[ \t\r\n]*")
+#: Characters read ahead at least (a buffer that cannot hold one item grows to twice its size).
+_STREAM_CHUNK: Final = 1 << 16
+
+
+def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Paper | Diagnostic]:
+    """Papers and diagnostics of a CSL-JSON array, one item at a time.
+
+    Memory holds the item being read, not the file: the array is decoded element by
+    element (``json.JSONDecoder.raw_decode``) from a buffer of whole lines. JSON strings
+    and numbers cannot span lines, so an element that fails to decode at the end of the
+    buffer is incomplete, not invalid, and more lines are read. A top level that is not an
+    array (an object wrapping one, a single item) is read whole, as :func:`read` does.
+    Positions and diagnostics are the same as :func:`read`'s; after a syntax error, the
+    items before it are kept (``read`` keeps none) and reading stops.
+    """
+    it = iter(lines)
+    parts: list[str] = []
+    for line in it:
+        parts.append(line)
+        if line.strip(" \t\r\n\ufeff"):
+            break
+    buf = "".join(parts).lstrip("\ufeff")
+    start = len(buf) - len(buf.lstrip(" \t\r\n"))
+    if buf[start : start + 1] != "[":
+        diags: list[Diagnostic] = []
+        for paper in _iter(buf + "".join(it), source, diags):
+            yield from diags
+            diags.clear()
+            yield paper
+        yield from diags
+        return
+    yield from _stream_array(buf, start + 1, it, source)
+
+
+def _stream_array(buf: str, pos: int, more: Iterator[str], source: str) -> Iterator[Paper | Diagnostic]:
+    decoder = json.JSONDecoder()
+    # positions: offsets only grow, so lines are counted once, from a cursor
+    cur = 0  # an offset in buf already counted
+    cur_line = 1  # the line number at cur
+    line_start = 0  # the offset in buf where that line starts
+
+    def where(offset: int) -> tuple[int, int]:
+        nonlocal cur, cur_line, line_start
+        if offset > cur:
+            newlines = buf.count("\n", cur, offset)
+            if newlines:
+                cur_line += newlines
+                line_start = buf.rfind("\n", cur, offset) + 1
+            cur = offset
+        return cur_line, offset - line_start + 1
+
+    def fill(size: int) -> bool:
+        """Read whole lines until ``buf`` holds ``size`` characters; False at the end of the input."""
+        nonlocal buf
+        got = [buf]
+        have = len(buf)
+        for line in more:
+            got.append(line)
+            have += len(line)
+            if have >= size:
+                break
+        if len(got) == 1:
+            return False
+        buf = "".join(got)
+        return True
+
+    def error(message: str, offset: int) -> Diagnostic:
+        line, column = where(offset)
+        return Diagnostic.make("PC100", message, Position(source=source, line=line, column=column))
+
+    diags: list[Diagnostic] = []
+    index = 0
+    want_value = True
+    while True:
+        pos = _WS.match(buf, pos).end()  # type: ignore[union-attr]
+        if pos >= len(buf):
+            if fill(len(buf) + _STREAM_CHUNK):
+                continue
+            yield error(
+                "invalid JSON: Expecting value" if want_value else "invalid JSON: Expecting ',' delimiter",
+                pos,
+            )
+            return
+        where(pos)
+        if line_start > _STREAM_CHUNK:  # drop what was read, up to the current line's start
+            buf, pos, cur, line_start = buf[line_start:], pos - line_start, cur - line_start, 0
+        char = buf[pos]
+        if not want_value:
+            if char == ",":
+                pos += 1
+                want_value = True
+                continue
+            if char == "]":
+                pos += 1
+                break
+            yield error("invalid JSON: Expecting ',' delimiter", pos)
+            return
+        if char == "]" and index == 0:
+            pos += 1
+            break
+        try:
+            item, end = decoder.raw_decode(buf, pos)
+        except json.JSONDecodeError as exc:
+            if exc.pos >= len(buf.rstrip(" \t\r\n")) - 1 and fill(2 * len(buf) - pos):
+                continue  # the element goes on past the buffer
+            yield error(f"invalid JSON: {exc.msg}", exc.pos)
+            return
+        except RecursionError:
+            yield error("invalid JSON: nested too deeply to read", pos)
+            return
+        line, column = where(pos)
+        path = f"$[{index}]"
+        ctx = _Ctx(source, line, column, diags)
+        if isinstance(item, dict):
+            paper = _to_paper(item, ctx, path, Position(source=source, line=line, column=column, path=path))
+        else:
+            ctx.warn("PC501", f"CSL item must be an object, not {type(item).__name__}; skipped", path)
+            paper = None
+        yield from diags
+        diags.clear()
+        if paper is not None:
+            yield paper
+        index += 1
+        pos = end
+        want_value = False
+    while True:  # after the array: only whitespace
+        pos = _WS.match(buf, pos).end()  # type: ignore[union-attr]
+        if pos < len(buf):
+            yield error("invalid JSON: Extra data", pos)
+            return
+        if not fill(len(buf) + _STREAM_CHUNK):
+            return
+
 
 class _Lines:
     def __init__(self, text: str) -> None:
@@ -752,7 +887,10 @@ def _iter(text: str, source: str, diags: list[Diagnostic]) -> Iterator[Paper]:
     except json.JSONDecodeError as exc:
         pos = Position(source=source, line=exc.lineno, column=exc.colno)
         diags.append(Diagnostic.make("PC100", f"invalid JSON: {exc.msg}", pos))
-        return
+        if exc.msg != "Extra data":
+            return
+        # a complete value followed by junk (a NUL, a second document): read the value
+        data, _ = json.JSONDecoder().raw_decode(text, len(text) - len(text.lstrip()))
     except RecursionError:  # arrays/objects nested deeper than the json module recurses
         pos = Position(source=source, line=1, column=1)
         diags.append(Diagnostic.make("PC100", "invalid JSON: nested too deeply to read", pos))
