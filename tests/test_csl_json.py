@@ -441,3 +441,30 @@ def test_reader_never_raises_on_arbitrary_json(data: list[Any]) -> None:
 )
 def test_reader_never_raises_on_arbitrary_custom_pubconv(custom: dict[str, Any]) -> None:
     F.read(json.dumps([{"id": "a", "type": "book", "custom": custom}]))
+
+
+@given(st.lists(papers(), max_size=6), st.booleans(), st.sampled_from([16, 100, 1 << 16]))
+def test_streamed_read_equals_the_whole_read(ps: list[Paper], one_line: bool, chunk: int) -> None:
+    # iter_read decodes the array item by item from a buffer of whole lines; small buffers
+    # exercise the refills and the dropping of what was read
+    from unittest import mock
+
+    text = F.write(ps, diagnostics=[])
+    if one_line:
+        text = json.dumps(json.loads(text), ensure_ascii=False)
+    whole = F.read(text, source="s")
+    with mock.patch.object(F, "_STREAM_CHUNK", chunk):
+        items = list(F.iter_read(text.splitlines(keepends=True), source="s"))
+    assert tuple(i for i in items if isinstance(i, Paper)) == whole.papers
+    got = sorted(str(i) for i in items if not isinstance(i, Paper))
+    assert got == sorted(str(d) for d in whole.diagnostics)
+
+
+def test_streamed_read_keeps_the_items_before_a_syntax_error() -> None:
+    text = '[\n  {"id": "a", "type": "book", "title": "A"},\n  {"id": "b", "title": }\n]\n'
+    items = list(F.iter_read(text.splitlines(keepends=True), source="s"))
+    papers_read = [i for i in items if isinstance(i, Paper)]
+    errors = [i for i in items if not isinstance(i, Paper) and i.code == "PC100"]
+    assert [p.key for p in papers_read] == ["a"]
+    assert len(errors) == 1 and errors[0].position is not None
+    assert (errors[0].position.line, errors[0].position.column) == (3, 24)
