@@ -745,7 +745,11 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
     yield from _stream_array(buf, start + 1, it, source)
 
 
-def _stream_array(buf: str, pos: int, more: Iterator[str], source: str) -> Iterator[Paper | Diagnostic]:
+def _stream_array(
+    buf: str, pos: int, more: Iterator[str], source: str, *, drop: bool = True
+) -> Iterator[Paper | Diagnostic]:
+    """The items of the array whose ``[`` ends at ``pos``; ``drop`` frees what was read (a
+    whole text given at once is kept: cutting it would copy the rest again and again)."""
     decoder = json.JSONDecoder()
     # positions: offsets only grow, so lines are counted once, from a cursor
     cur = 0  # an offset in buf already counted
@@ -795,7 +799,7 @@ def _stream_array(buf: str, pos: int, more: Iterator[str], source: str) -> Itera
             )
             return
         where(pos)
-        if line_start > _STREAM_CHUNK:  # drop what was read, up to the current line's start
+        if drop and line_start > _STREAM_CHUNK:  # drop what was read, up to the current line's start
             buf, pos, cur, line_start = buf[line_start:], pos - line_start, cur - line_start, 0
         char = buf[pos]
         if not want_value:
@@ -814,8 +818,11 @@ def _stream_array(buf: str, pos: int, more: Iterator[str], source: str) -> Itera
         try:
             item, end = decoder.raw_decode(buf, pos)
         except json.JSONDecodeError as exc:
-            if exc.pos >= len(buf.rstrip(" \t\r\n")) - 1 and fill(2 * len(buf) - pos):
-                continue  # the element goes on past the buffer
+            # the element goes on past the buffer: read a chunk more, or double what is unread
+            # (a huge element is then decoded O(log size) times, not once per line)
+            at_end = exc.pos >= len(buf.rstrip(" \t\r\n")) - 1
+            if at_end and fill(max(len(buf) + _STREAM_CHUNK, 2 * len(buf) - pos)):
+                continue
             yield error(f"invalid JSON: {exc.msg}", exc.pos)
             return
         except RecursionError:
@@ -854,27 +861,24 @@ class _Lines:
         return i + 1, offset - self.starts[i] + 1
 
 
-def _element_offsets(text: str, start: int) -> list[int]:
-    """Offsets of the elements of the JSON array whose ``[`` is at ``start`` (text is valid JSON)."""
-    decoder = json.JSONDecoder()
-    offsets: list[int] = []
-    ws = re.compile(r"[ \t\r\n]*")
-    i = ws.match(text, start + 1).end()  # type: ignore[union-attr]
-    if text[i : i + 1] == "]":
-        return offsets
-    while True:
-        offsets.append(i)
-        _, i = decoder.raw_decode(text, i)
-        i = ws.match(text, i).end()  # type: ignore[union-attr]
-        if text[i : i + 1] != ",":
-            return offsets
-        i = ws.match(text, i + 1).end()  # type: ignore[union-attr]
-
-
 def read(text: str, *, source: str = "<string>") -> ReadResult:
-    """Parse CSL-JSON text into papers plus diagnostics (never raises for bad records)."""
+    """Parse CSL-JSON text into papers plus diagnostics (never raises for bad records).
+
+    The same reader as :func:`iter_read`, so both keep the items before a syntax error."""
+    papers: list[Paper] = []
     diags: list[Diagnostic] = []
-    papers = list(_iter(text, source, diags))
+    text = text.lstrip("\ufeff")
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    items = (
+        _stream_array(text, start + 1, iter(()), source, drop=False)
+        if text[start : start + 1] == "["
+        else iter_read([text], source=source)
+    )
+    for item in items:
+        if isinstance(item, Paper):
+            papers.append(item)
+        else:
+            diags.append(item)
     return ReadResult(tuple(papers), tuple(diags))
 
 
@@ -900,10 +904,8 @@ def _iter(text: str, source: str, diags: list[Diagnostic]) -> Iterator[Paper]:
     items: list[Any]
     offsets: list[int | None]
     prefix = "$"
-    if isinstance(data, list):
-        items = data
-        offsets = list(_element_offsets(text, first))
-    elif (
+    # a top-level array is read by _stream_array; here: what is not one
+    if (
         isinstance(data, dict)
         and "type" not in data
         and any(isinstance(data.get(k), list) for k in ("items", "references"))
