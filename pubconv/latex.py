@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Final
 
+from ._lazyre import lazy as _lazy
+
 __all__ = ["auto_protect_spans", "decode", "decode_verbatim", "encode", "encode_verbatim"]
 
 Reporter = Callable[[str], None]
@@ -146,27 +148,27 @@ MATH: Final[dict[str, str]] = {
 _SUPER: Final = dict(zip("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ", strict=True))
 _SUB: Final = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎", strict=True))
 
-_WS = re.compile(r"\s+")
+_WS = _lazy(r"\s+")
 # anything that needs the slow path
-_MARKUP = re.compile(r"[\\{}$~^_]|--|``|''|`")
+_MARKUP = _lazy(r"[\\{}$~^_]|--|``|''|`")
 # accent forms, outer braces consumed: {\'e} {\'{e}} \'{e} \'e \c c {\'\i} \"{\O}
 _ACCENT_CHARS = "'`^\"~=.uvHckrdbt"
-_ACCENT_RE = re.compile(
+_ACCENT_RE = _lazy(
     r"\{\\([" + re.escape("'`^\"~=.") + r"]|[uvHckrdbt](?![A-Za-z]))\s*"
     r"(?:\{\s*(\\[ijoOlL]|[A-Za-z])\s*\}|(\\[ijoOlL](?![A-Za-z])|[A-Za-z]))\s*\}"
     r"|\\([" + re.escape("'`^\"~=.") + r"]|[uvHckrdbt](?![A-Za-z]))\s*"
     r"(?:\{\s*(\\[ijoOlL]|[A-Za-z])\s*\}|(\\[ijoOlL](?![A-Za-z])|[A-Za-z]))"
 )
-_LETTER_RE = re.compile(r"\{\\(" + "|".join(sorted(LETTERS, key=len, reverse=True)) + r")\}")
+_LETTER_RE = _lazy(r"\{\\(" + "|".join(sorted(LETTERS, key=len, reverse=True)) + r")\}")
 # scanner tokens (slow path)
-_TOKEN = re.compile(
+_TOKEN = _lazy(
     r"(?P<cw>\\[A-Za-z]+)(?P<sp>[ \t\n]*)|(?P<cs>\\.?)|(?P<ob>\{)|(?P<cb>\})|(?P<math>\$)"
     r"|(?P<dash>---?)|(?P<q>``|''|`)|(?P<tilde>~)",
     re.S,
 )
-_PLAIN = re.compile(r"[^\\{}$~`'\-]+|'(?!')|-(?!-)")
-_MATH_CMD = re.compile(r"\\([A-Za-z]+|.)\s*")
-_SCRIPT = re.compile(r"([\^_])\s*(?:\{([^{}]*)\}|(.))")
+_PLAIN = _lazy(r"[^\\{}$~`'\-]+|'(?!')|-(?!-)")
+_MATH_CMD = _lazy(r"\\([A-Za-z]+|.)\s*")
+_SCRIPT = _lazy(r"([\^_])\s*(?:\{([^{}]*)\}|(.))")
 
 
 def _compose(cmd: str, arg: str) -> str | None:
@@ -425,7 +427,7 @@ def _refold(text: str, spans: list[tuple[int, int]] | None) -> tuple[str, list[t
     return out, moved
 
 
-_VERB_RE = re.compile(
+_VERB_RE = _lazy(
     r"\\([_%&#${}])|\{?\\text(backslash|asciitilde|asciicircum|braceleft|braceright)\b(?:\{\})?\}?"
 )
 _VERB_SYM = {"backslash": "\\", "asciitilde": "~", "asciicircum": "^", "braceleft": "{", "braceright": "}"}
@@ -503,14 +505,14 @@ def _enc_sub(m: re.Match[str]) -> str:
 #: ASCII specials other than ``\\ { }``, whose replacements hold no ``-``, ``'`` or ASCII special
 #: that a later step would rewrite; applied with ``str.replace`` after the braces pass.
 _ENC_ASCII_STEPS: Final = tuple((ch, _ENC_SPECIAL[ch]) for ch in "&%$#_~^`\n\r\t")
-_ENC_ASCII_SPECIAL = re.compile(r"[\\{}&%$#_~^`\n\r\t]")
+_ENC_ASCII_SPECIAL = _lazy(r"[\\{}&%$#_~^`\n\r\t]")
 #: From this length on, :func:`encode` tests each special with a substring search instead.
 _ENC_SCAN_MIN: Final = 128
-_ENC_BRACES_RE = re.compile(r"[\\{}]")
+_ENC_BRACES_RE = _lazy(r"[\\{}]")
 #: The second pass, on text whose ASCII characters are already encoded: non-ASCII
 #: characters, and ``-``/``'`` before a non-ASCII dash or quote.
-_ENC_ASCII_REST_RE = re.compile(r"-(?=[–—])|'(?=”)|[^\x00-\x7f]")
-_ENC_UNI_REST_RE = re.compile(r"-(?=[–—])|'(?=”)|[–—“”‘\u00a0]")
+_ENC_ASCII_REST_RE = _lazy(r"-(?=[–—])|'(?=”)|[^\x00-\x7f]")
+_ENC_UNI_REST_RE = _lazy(r"-(?=[–—])|'(?=”)|[–—“”‘\u00a0]")
 
 
 def _enc_braces(m: re.Match[str]) -> str:
@@ -577,15 +579,13 @@ def encode_verbatim(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # automatic case protection
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = _lazy(r"[^\W_]+")
 #: In ASCII text, every protected word holds one of these (its words are [A-Za-z0-9] runs).
-_ASCII_PROTECT_CUE = re.compile(r"[A-Za-z0-9][A-Z]|[0-9]")
+_ASCII_PROTECT_CUE = _lazy(r"[A-Za-z0-9][A-Z]|[0-9]")
 #: The protected words of ASCII text: a whole [A-Za-z0-9] run with an upper-case letter after
 #: its first character, or else one starting with a capital and holding a digit (both make it two
 #: or more long). Possessive quantifiers: a failing run start is rejected without backtracking.
-_ASCII_PROTECTED = re.compile(
-    r"(?<![A-Za-z0-9])(?:[A-Za-z0-9][a-z0-9]*+[A-Z]|[A-Z][a-z]*+[0-9])[A-Za-z0-9]*+"
-)
+_ASCII_PROTECTED = _lazy(r"(?<![A-Za-z0-9])(?:[A-Za-z0-9][a-z0-9]*+[A-Z]|[A-Z][a-z]*+[0-9])[A-Za-z0-9]*+")
 
 
 #: Spans found in a token, relative to it (titles repeat their acronyms); bounded.

@@ -127,3 +127,17 @@ def test_key_allocator_many_collisions_stay_unique() -> None:
     assert len({k.lower() for k in got}) == 3000
     assert got[:3] == ["smith2020same", "smith2020samea", "smith2020sameb"]
     assert len(alloc.used) == 3000
+
+
+def test_lazily_compiled_patterns_behave_like_compiled_ones() -> None:
+    import re
+
+    from pubconv._lazyre import lazy
+
+    pat = lazy(r"(?P<w>[a-z]+)(\d)?", re.I)
+    assert "search" not in vars(pat), "nothing compiled before the first use"
+    assert pat.search("12 Ab3").group("w") == "Ab"  # type: ignore[union-attr]
+    assert pat.sub("-", "ab cd") == "- -"
+    assert [m.group() for m in pat.finditer("a1 b")] == ["a1", "b"]
+    assert pat.groups == 2 and pat.groupindex == {"w": 1} and pat.flags & re.I
+    assert vars(pat)["search"] == re.compile(r"(?P<w>[a-z]+)(\d)?", re.I).search

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from .. import latex
+from .._lazyre import lazy as _lazy
 from ..errors import Diagnostic, Severity
 from ..formats._bibtex import tables as T
 from ..formats._bibtex.tokenizer import Block, LineIndex, tokenize
@@ -147,7 +148,7 @@ _PRINTED: Final = frozenset(
 )  # fmt: skip
 _DATE_FIELDS: Final = frozenset({"date", "urldate", "eventdate", "origdate"})
 _PAGE_FIELDS: Final = frozenset({"pages"})
-_ANY_SPECIAL: Final = re.compile(r"[&%#_]")
+_ANY_SPECIAL: Final = _lazy(r"[&%#_]")
 #: fields some rule looks at (every field is looked at for mojibake when the file has any)
 _CHECKED: Final = (
     _PRINTED
@@ -157,11 +158,11 @@ _CHECKED: Final = (
         {"doi", "url", "isbn", "issn", "issn-l", "eprint", "orcid", "orcid-numbers", "month", "day", "year"}
     )
 )
-_WS: Final = re.compile(r"[ \t\r\n]*")
+_WS: Final = _lazy(r"[ \t\r\n]*")
 _ID_FIELDS: Final = frozenset({"doi", "isbn", "issn", "issn-l", "eprint"})
-_ISOISH: Final = re.compile(r"\s*\d{4}(?:-|\s*$)")
-_URL_SEP: Final = re.compile(r"[^;]+")
-_NEXT_URL: Final = re.compile(r"\s+(?=(?:https?|ftp)://)")
+_ISOISH: Final = _lazy(r"\s*\d{4}(?:-|\s*$)")
+_URL_SEP: Final = _lazy(r"[^;]+")
+_NEXT_URL: Final = _lazy(r"\s+(?=(?:https?|ftp)://)")
 
 
 def _url_list_problems(value: str) -> list[V.Problem]:
@@ -180,19 +181,19 @@ def _url_list_problems(value: str) -> list[V.Problem]:
     return out
 
 
-_SUPPRESS: Final = re.compile(
+_SUPPRESS: Final = _lazy(
     r"(?:@[ \t]*comment[ \t]*[{(]|^[ \t]*%)[ \t]*pubconv:[ \t]*(ignore-file|ignore)\b([^})\n]*)", re.I | re.M
 )
-_CODE_LIST: Final = re.compile(r"[A-Za-z]+[0-9]*")
-_ORCID_IN: Final = re.compile(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[0-9Xx]")
+_CODE_LIST: Final = _lazy(r"[A-Za-z]+[0-9]*")
+_ORCID_IN: Final = _lazy(r"(?:https?://orcid\.org/)?\d{4}-\d{4}-\d{4}-\d{3}[0-9Xx]")
 
 # special characters: a backslash escape, a verbatim command, math delimiters, or a bare special
-_SPECIAL_SCAN: Final = re.compile(
+_SPECIAL_SCAN: Final = _lazy(
     r"\\(?:url|path|nolinkurl|href|verb|detokenize)(?![A-Za-z])|\\[A-Za-z@]+|\\.|\$\$?|\\[()\[\]]|[&%#_{}]"
 )
 # a word with two capitals (DNA, TeX) or a capital after a lowercase start (iPhone)
-_CASED_WORD: Final = re.compile(r"(?<![A-Za-z0-9])(?:[a-z][a-z0-9]*[A-Z]|[A-Z][a-z0-9]*[A-Z])[A-Za-z0-9]*")
-_CASE_SCAN: Final = re.compile(r"\\[A-Za-z@]+\*?|\\.|\$|[{}]")
+_CASED_WORD: Final = _lazy(r"(?<![A-Za-z0-9])(?:[a-z][a-z0-9]*[A-Z]|[A-Z][a-z0-9]*[A-Z])[A-Za-z0-9]*")
+_CASE_SCAN: Final = _lazy(r"\\[A-Za-z@]+\*?|\\.|\$|[{}]")
 
 
 def _skip_group(value: str, pos: int) -> int:
@@ -502,8 +503,8 @@ def _day_problems(
 
 # ----------------------------------------------------------------------------- syntax error positions
 
-_FIELD_START: Final = re.compile(r"[ \t]*[A-Za-z][\w:.+/-]*[ \t]*=")
-_SKIPPED: Final = re.compile(r"the @\S+ block starting at line (\d+) was skipped")
+_FIELD_START: Final = _lazy(r"[ \t]*[A-Za-z][\w:.+/-]*[ \t]*=")
+_SKIPPED: Final = _lazy(r"the @\S+ block starting at line (\d+) was skipped")
 
 
 def _close_of(text: str, open_at: int, stop: int) -> int:
@@ -638,7 +639,7 @@ def relocate_syntax_errors(text: str, source: str, diags: list[Diagnostic]) -> l
     return out
 
 
-_MACRO_NAME: Final = re.compile(r"'([^']+)'")
+_MACRO_NAME: Final = _lazy(r"'([^']+)'")
 
 
 #: journal macros the standard BibTeX styles (plain.bst and its family) define
@@ -677,7 +678,7 @@ def _at_macro(text: str, starts: list[int], lines: LineIndex, d: Diagnostic) -> 
     return Diagnostic.make(d.code, d.message, lines.position(hit.start()), key=d.key, severity=d.severity)
 
 
-_BLOCK_KEY: Final = re.compile(r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\r\n]*([^\s,{}()\"#%'=]+)")
+_BLOCK_KEY: Final = _lazy(r"@[ \t]*[A-Za-z]+[ \t]*[{(][ \t\r\n]*([^\s,{}()\"#%'=]+)")
 
 
 def _block_key(text: str, block: int) -> str | None:

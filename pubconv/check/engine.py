@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
+from .._lazyre import lazy as _lazy
 from ..errors import Diagnostic, Severity
 from ..model import Paper, Position
 from . import validators as V
@@ -240,7 +241,7 @@ def _expand(
 # fields and entry types only BibLaTeX defines (``date``/``location`` also occur in BibTeX files)
 #: Searched in the lower-cased text after a newline: without re.I and re.M the search is
 #: about 4x faster on a 4 MB file (the engine scans for the literal newline).
-_BIBLATEX_ONLY: Final = re.compile(
+_BIBLATEX_ONLY: Final = _lazy(
     r"\n[ \t]*(?:(?:journaltitle|eprinttype|eprintclass|eventtitle|maintitle|origdate|langid)[ \t]*="
     r"|@(?:online|mvbook|mvcollection|mvproceedings|bookinbook|suppbook|software|dataset)[ \t]*[{(])"
 )
@@ -606,9 +607,9 @@ class _Lines:
 
 # ----------------------------------------------------------------------------- RIS
 
-_RIS_TAG: Final = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?")
+_RIS_TAG: Final = _lazy(r"([A-Z][A-Z0-9])  -(?: (.*))?")
 # a line meant as a tag line: two tag characters, spaces, '-' (wrong case or spacing)
-_RIS_ALMOST: Final = re.compile(r"([A-Za-z][A-Za-z0-9])([ \t]*)-(?:[ \t]|$)")
+_RIS_ALMOST: Final = _lazy(r"([A-Za-z][A-Za-z0-9])([ \t]*)-(?:[ \t]|$)")
 # fmt: off
 _RIS_TAGS: Final = frozenset({
     "TY", "AU", "A1", "A2", "A3", "A4", "AB", "AD", "AN", "AV", "BT", "C1", "C2", "C3", "C4", "C5",
@@ -700,7 +701,7 @@ def _sn_problems(value: str) -> list[V.Problem]:
     return out
 
 
-_RIS_DATE: Final = re.compile(r"(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?(?:/.*)?")
+_RIS_DATE: Final = _lazy(r"(\d{4})(?:[/-](\d{1,2})?(?:[/-](\d{1,2})?)?)?(?:/.*)?")
 
 
 def _ris_date_problems(value: str) -> list[V.Problem]:
@@ -718,7 +719,7 @@ def _ris_date_problems(value: str) -> list[V.Problem]:
 
 # ----------------------------------------------------------------------------- JATS
 
-_NAMED: Final = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
+_NAMED: Final = _lazy(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_NAMED: Final = frozenset({"amp", "lt", "gt", "quot", "apos"})
 _JATS_DTD: Final = "JATS-archivearticle1-3-mathml3.dtd"
 _MAX_DTD_FINDINGS: Final = 100
@@ -874,7 +875,7 @@ def _jats_dtd_findings(text: str, source: str) -> list[Diagnostic]:
 
 # ----------------------------------------------------------------------------- CITATION.cff
 
-_CFF_LINE: Final = re.compile(
+_CFF_LINE: Final = _lazy(
     r"[ \t]*(?:-[ \t]+)?(orcid|doi|url|repository-code|repository|repository-artifact|"
     r"date-released|date-published|date-accessed|isbn|issn)[ \t]*:[ \t]*"
 )
@@ -963,7 +964,7 @@ _CHECKERS: Final[dict[str, Callable[[str, str, str], _FileResult]]] = {
 
 #: Exactly the characters for which ``str.isalnum()`` is false (checked over every code point
 #: in the tests): one C-level pass instead of a Python loop over each character.
-_NOT_ALNUM: Final = re.compile(r"[\W_]+")
+_NOT_ALNUM: Final = _lazy(r"[\W_]+")
 
 
 def _fold(text: str) -> str:

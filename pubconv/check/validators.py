@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from .._lazyre import lazy as _lazy
 from ..errors import Severity
 
 __all__ = [
@@ -50,8 +51,8 @@ class Problem:
 
 # --------------------------------------------------------------------------- DOI
 
-_DOI_RESOLVER: Final = re.compile(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:[ \t]*)")
-_DOI: Final = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+_DOI_RESOLVER: Final = _lazy(r"(?i)^(?:https?://(?:dx\.)?doi\.org/|doi:[ \t]*)")
+_DOI: Final = _lazy(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 
 
 def doi_problems(value: str) -> list[Problem]:
@@ -82,7 +83,7 @@ def doi_problems(value: str) -> list[Problem]:
 
 # --------------------------------------------------------------------------- ISBN / ISSN
 
-_ISBN_TOKEN: Final = re.compile(r"[0-9][0-9Xx\-\u2010\u2011 ]*[0-9Xx]|[0-9]")
+_ISBN_TOKEN: Final = _lazy(r"[0-9][0-9Xx\-\u2010\u2011 ]*[0-9Xx]|[0-9]")
 _DASHES: Final = str.maketrans("", "", "-\u2010\u2011 ")
 
 
@@ -140,7 +141,7 @@ def isbn_problems(value: str) -> list[Problem]:
     return problems
 
 
-_ISSN: Final = re.compile(r"(?<![0-9])([0-9]{4})[\-\u2010\u2011 ]?([0-9]{3}[0-9Xx])(?![0-9Xx])")
+_ISSN: Final = _lazy(r"(?<![0-9])([0-9]{4})[\-\u2010\u2011 ]?([0-9]{3}[0-9Xx])(?![0-9Xx])")
 
 
 def issn_checksum_ok(issn: str) -> bool:
@@ -176,7 +177,7 @@ def _issn_problems(value: str) -> tuple[Problem, ...]:
 
 # --------------------------------------------------------------------------- ORCID
 
-_ORCID: Final = re.compile(r"(?i)(?:https?://(?:www\.)?orcid\.org/)?(\d{4})-(\d{4})-(\d{4})-(\d{3}[\dX])")
+_ORCID: Final = _lazy(r"(?i)(?:https?://(?:www\.)?orcid\.org/)?(\d{4})-(\d{4})-(\d{4})-(\d{3}[\dX])")
 
 
 def orcid_checksum_ok(digits: str) -> bool:
@@ -208,9 +209,9 @@ def orcid_problems(value: str) -> list[Problem]:
 
 # --------------------------------------------------------------------------- arXiv
 
-_ARXIV_PREFIX: Final = re.compile(r"(?i)^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)")
-_ARXIV_NEW: Final = re.compile(r"(\d{2})(\d{2})\.(\d{4,5})(?:v(\d+))?")
-_ARXIV_OLD: Final = re.compile(r"([a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(\d{2})(\d{2})(\d{3})(?:v(\d+))?")
+_ARXIV_PREFIX: Final = _lazy(r"(?i)^(?:arxiv:|https?://arxiv\.org/(?:abs|pdf)/)")
+_ARXIV_NEW: Final = _lazy(r"(\d{2})(\d{2})\.(\d{4,5})(?:v(\d+))?")
+_ARXIV_OLD: Final = _lazy(r"([a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(\d{2})(\d{2})(\d{3})(?:v(\d+))?")
 
 
 def arxiv_problems(value: str) -> list[Problem]:
@@ -265,7 +266,7 @@ _URL_SCHEMES: Final = frozenset(
 )
 
 
-_PLAIN_URL: Final = re.compile(r"(?:https?|ftp)://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\s]*)?")
+_PLAIN_URL: Final = _lazy(r"(?:https?|ftp)://[A-Za-z0-9][A-Za-z0-9.-]*(?::[0-9]{1,5})?(?:[/?#][^\s]*)?")
 
 
 def url_problems(value: str) -> list[Problem]:
@@ -309,8 +310,8 @@ def url_problems(value: str) -> list[Problem]:
 
 # --------------------------------------------------------------------------- dates
 
-_ISO_DATE: Final = re.compile(r"([+-]?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
-_EDTF_MARKS: Final = re.compile(r"[?~%]")
+_ISO_DATE: Final = _lazy(r"([+-]?\d{4,})(?:-(\d{2})(?:-(\d{2}))?)?(?:T[0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?")
+_EDTF_MARKS: Final = _lazy(r"[?~%]")
 
 
 _MONTH_NAMES: Final = (
@@ -371,10 +372,10 @@ def date_problems(value: str) -> list[Problem]:
 
 # --------------------------------------------------------------------------- pages
 
-_RANGE: Final = re.compile(
+_RANGE: Final = _lazy(
     r"\s*([A-Za-z]{0,3})(\d{1,9})\s*(-{1,3}|\u2013|\u2014|\u2012)\s*([A-Za-z]{0,3})(\d{1,9})\s*"
 )
-_ONE_HYPHEN: Final = re.compile(r"(?<=[0-9A-Za-z]) ?-(?!-) ?(?=[0-9A-Za-z])")
+_ONE_HYPHEN: Final = _lazy(r"(?<=[0-9A-Za-z]) ?-(?!-) ?(?=[0-9A-Za-z])")
 
 
 def page_problems(value: str, *, double_hyphen: bool, abbreviated: bool = True) -> list[Problem]:
@@ -430,7 +431,7 @@ _CP1252_HIGH: Final = (
     "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d"
     "\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
 )
-_MOJIBAKE: Final = re.compile("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}")
+_MOJIBAKE: Final = _lazy("[\u00c2-\u00f4][\u0080-\u00bf" + _CP1252_HIGH + "]{1,3}")
 
 
 def _undo(text: str) -> str | None:

@@ -68,6 +68,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from .. import _gc, latex
+from .._lazyre import lazy as _lazy
 from ..errors import Diagnostic
 from ..keys import KeyAllocator, _KeySet
 from ..model import ArxivId, Category, Date, Name, Paper
@@ -110,8 +111,8 @@ SUPPORTS: Final = frozenset(
 
 RAW_PREFIX: Final = "bibtex:"
 # values the writer may spell differently from the source (markup, spacing, dashes, case of DOIs ...)
-_NEEDS_RAW = re.compile(r"[\\{}$~^_\n\t\r%&#`']|--|  |^ | $")
-_NEEDS_RAW_CHAR = re.compile(r"[\\{}$~^_\n\t\r%&#`']")
+_NEEDS_RAW = _lazy(r"[\\{}$~^_\n\t\r%&#`']|--|  |^ | $")
+_NEEDS_RAW_CHAR = _lazy(r"[\\{}$~^_\n\t\r%&#`']")
 
 
 def _needs_raw(text: str) -> bool:
@@ -146,10 +147,10 @@ class BibDocument:
     """``@comment`` block contents."""
 
 
-_SNIFF_ENTRY = re.compile(r"(?m)^[ \t]*@[A-Za-z]+[ \t]*[{(]")
+_SNIFF_ENTRY = _lazy(r"(?m)^[ \t]*@[A-Za-z]+[ \t]*[{(]")
 # a head made only of TeX comment lines and blank lines (every repetition ends at a newline)
-_SNIFF_COMMENTS = re.compile(r"(?:[ \t]*(?:%[^\n]*)?\n)*[ \t]*(?:%[^\n]*)?")
-_SNIFF_REFER = re.compile(r"(?m)^%[A-Za-z0-9] ")
+_SNIFF_COMMENTS = _lazy(r"(?:[ \t]*(?:%[^\n]*)?\n)*[ \t]*(?:%[^\n]*)?")
+_SNIFF_REFER = _lazy(r"(?m)^%[A-Za-z0-9] ")
 
 
 def sniff(head: str) -> bool:
@@ -167,14 +168,14 @@ def sniff(head: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # field meanings (shared by the reader and the writer's raw-reuse check)
 
-_DOI_PREFIX = re.compile(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
-_NAME_SPLIT = re.compile(r"[{}]|\s+and\s+", re.I)
-_SPLIT_LIST = re.compile(r"\s*[,;]\s*")
-_YEAR = re.compile(r"-?\d{1,4}")
-_YEAR_RANGE = re.compile(r"(\d{4})\s*(?:-{1,2}|–|/)\s*(\d{4})")
-_ISO = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
-_URL_CMD = re.compile(r"\s*\\url\s*\{([^{}]*)\}\s*")
-_MONTH_DAY = re.compile(r"([A-Za-z]+)\.?\s*(\d{1,2})?|(\d{1,2})\s*([A-Za-z]+)\.?")
+_DOI_PREFIX = _lazy(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", re.I)
+_NAME_SPLIT = _lazy(r"[{}]|\s+and\s+", re.I)
+_SPLIT_LIST = _lazy(r"\s*[,;]\s*")
+_YEAR = _lazy(r"-?\d{1,4}")
+_YEAR_RANGE = _lazy(r"(\d{4})\s*(?:-{1,2}|–|/)\s*(\d{4})")
+_ISO = _lazy(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+_URL_CMD = _lazy(r"\s*\\url\s*\{([^{}]*)\}\s*")
+_MONTH_DAY = _lazy(r"([A-Za-z]+)\.?\s*(\d{1,2})?|(\d{1,2})\s*([A-Za-z]+)\.?")
 
 
 def _norm_doi(text: str) -> str:
@@ -269,7 +270,7 @@ def _title(text: str, report: Callable[[str], None] | None = None) -> tuple[str,
     return value, tuple(spans)
 
 
-_PLAIN_PAGES = re.compile(r"(\d+)(?:-{1,3}(\d+))?")
+_PLAIN_PAGES = _lazy(r"(\d+)(?:-{1,3}(\d+))?")
 
 
 def _pages(text: str) -> str:
@@ -889,8 +890,8 @@ def iter_read(
 # ---------------------------------------------------------------------------------------------
 # writer
 
-_KEY_OK = re.compile(r"[^\s,{}()\"#%'=\\~]+")
-_FIELD_NAME_BAD = re.compile(r"[^a-z0-9_.:+/-]")
+_KEY_OK = _lazy(r"[^\s,{}()\"#%'=\\~]+")
+_FIELD_NAME_BAD = _lazy(r"[^a-z0-9_.:+/-]")
 
 
 def _needs_braces(text: str, encoded: str) -> bool:
