@@ -12,14 +12,17 @@ names a module that follows the contract in :mod:`pubconv.formats`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import Diagnostic, UnknownFormatError
 from .formats.base import ReadResult
 from .model import Paper
+
+if TYPE_CHECKING:
+    import inspect
 
 __all__ = ["BUILTIN", "Format", "all_formats", "detect", "get", "names", "register"]
 
@@ -101,9 +104,7 @@ class Format:
 
     def write_options(self) -> frozenset[str]:
         """Keyword options the writer accepts (beyond ``diagnostics``)."""
-        import inspect
-
-        params = inspect.signature(self.module.write).parameters
+        params = _parameters(self.module.write)
         return frozenset(
             n for n, p in params.items() if p.kind is p.KEYWORD_ONLY and n not in ("diagnostics", "document")
         )
@@ -121,17 +122,13 @@ class Format:
     @cached_property
     def keeps_document(self) -> bool:
         """True when the writer takes document-level data (``document=``: BibTeX macros, preamble)."""
-        import inspect
-
-        return "document" in inspect.signature(self.module.write).parameters
+        return "document" in _parameters(self.module.write)
 
     @cached_property
     def rereads(self) -> bool:
         """True when the streaming reader accepts ``reopen`` (a way to read the input again)."""
-        import inspect
-
         iter_read = getattr(self.module, "iter_read", None)
-        return iter_read is not None and "reopen" in inspect.signature(iter_read).parameters
+        return iter_read is not None and "reopen" in _parameters(iter_read)
 
     def iter_read(
         self,
@@ -172,6 +169,13 @@ class Format:
             yield from iter_write(papers, diagnostics=diagnostics, **options)
         else:
             yield self.write(papers, diagnostics=diagnostics, **options)
+
+
+def _parameters(func: Callable[..., Any]) -> Mapping[str, inspect.Parameter]:
+    """The parameters a format module's function accepts (what options to pass it)."""
+    import inspect  # here: only option handling needs it
+
+    return inspect.signature(func).parameters
 
 
 _loaded: dict[str, Format] = {}

@@ -369,12 +369,11 @@ def _read_bib(name: str, text: str, source: str) -> tuple[list[Paper], list[Diag
     reader.recorded = recorded
     papers: list[Paper] = []
     diags: list[Diagnostic] = []
-    with bibtex._gc_paused():
-        for item in bibtex._iter([(text, 0)], source, reader, stream=False):
-            if isinstance(item, Paper):
-                papers.append(item)
-            else:
-                diags.append(item)
+    for item in bibtex._iter([(text, 0)], source, reader, stream=False):  # paused by _check_one
+        if isinstance(item, Paper):
+            papers.append(item)
+        else:
+            diags.append(item)
     return papers, diags, recorded
 
 

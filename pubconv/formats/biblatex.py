@@ -406,8 +406,6 @@ def iter_read(
     """Stream papers and diagnostics, one entry at a time (``crossref`` children last); with
     ``reopen``, memory stays flat (see :func:`pubconv.formats.bibtex.iter_read`)."""
     reader = _Reader(source)
-    if reopen is not None:
-        reader.stream()
     yield from B._iter(B._chunks(lines), source, reader, stream=True, reopen=reopen)
     if document is not None:
         document.append(reader.document())

@@ -796,6 +796,8 @@ def _iter(
     stream: bool,
     reopen: Callable[[], Iterable[str]] | None = None,
 ) -> Iterator[Paper | Diagnostic]:
+    if stream and reopen is not None:
+        reader.stream()  # the input can be read again: keep no entry for crossref
     pending: list[tuple[Block, dict[str, tuple[str, Value, int]], LineIndex]] = []
     for text, offset in pieces:
         lines = LineIndex(text, source, offset)
@@ -880,8 +882,6 @@ def iter_read(
     every entry's fields are kept, since a later child may name any of them.
     """
     reader = _Reader(source)
-    if reopen is not None:
-        reader.stream()
     yield from _iter(_chunks(lines), source, reader, stream=True, reopen=reopen)
     if document is not None:
         document.append(reader.document())
