@@ -723,8 +723,8 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
     and numbers cannot span lines, so an element that fails to decode at the end of the
     buffer is incomplete, not invalid, and more lines are read. A top level that is not an
     array (an object wrapping one, a single item) is read whole, as :func:`read` does.
-    Positions and diagnostics are the same as :func:`read`'s; after a syntax error, the
-    items before it are kept (``read`` keeps none) and reading stops.
+    Positions and diagnostics are the same as :func:`read`'s (one decoder serves both);
+    after a syntax error, the items before it are kept and reading stops.
     """
     it = iter(lines)
     parts: list[str] = []
@@ -732,17 +732,23 @@ def iter_read(lines: Iterable[str], *, source: str = "<string>") -> Iterator[Pap
         parts.append(line)
         if line.strip(" \t\r\n\ufeff"):
             break
-    buf = "".join(parts).lstrip("\ufeff")
-    start = len(buf) - len(buf.lstrip(" \t\r\n"))
-    if buf[start : start + 1] != "[":
-        diags: list[Diagnostic] = []
-        for paper in _iter(buf + "".join(it), source, diags):
-            yield from diags
-            diags.clear()
-            yield paper
-        yield from diags
+    yield from _items("".join(parts), it, source)
+
+
+def _items(head: str, more: Iterator[str], source: str, *, drop: bool = True) -> Iterator[Paper | Diagnostic]:
+    """An array streamed from ``head`` (the text up to its first non-blank line) and ``more``;
+    any other top level read whole."""
+    head = head.lstrip("\ufeff")
+    start = len(head) - len(head.lstrip(" \t\r\n"))
+    if head[start : start + 1] == "[":
+        yield from _stream_array(head, start + 1, more, source, drop=drop)
         return
-    yield from _stream_array(buf, start + 1, it, source)
+    diags: list[Diagnostic] = []
+    for paper in _iter(head + "".join(more), source, diags):
+        yield from diags
+        diags.clear()
+        yield paper
+    yield from diags
 
 
 def _stream_array(
@@ -867,14 +873,7 @@ def read(text: str, *, source: str = "<string>") -> ReadResult:
     The same reader as :func:`iter_read`, so both keep the items before a syntax error."""
     papers: list[Paper] = []
     diags: list[Diagnostic] = []
-    text = text.lstrip("\ufeff")
-    start = len(text) - len(text.lstrip(" \t\r\n"))
-    items = (
-        _stream_array(text, start + 1, iter(()), source, drop=False)
-        if text[start : start + 1] == "["
-        else iter_read([text], source=source)
-    )
-    for item in items:
+    for item in _items(text, iter(()), source, drop=False):
         if isinstance(item, Paper):
             papers.append(item)
         else:
