@@ -21,8 +21,11 @@ Rules of this module:
 from __future__ import annotations
 
 import dataclasses
+import operator
 import re
+from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any, Final
 
 __all__ = [
@@ -362,3 +365,36 @@ class Paper:
             if k == name:
                 return v
         return None
+
+
+def _fast_pickling(cls: type) -> None:
+    """Give a frozen, slotted model class cheap ``__getstate__``/``__setstate__``.
+
+    The pair dataclasses installs calls :func:`dataclasses.fields` and a Python
+    loop for every object, so pickling the records of one file (what ``--jobs``
+    workers send back) cost a fifth of reading them. Here the state is the tuple of
+    field values, taken by one :func:`operator.attrgetter` call, and restoring sets
+    the slots from C-level ``map``. A state in the old form (a list in field order)
+    still loads. Nothing is validated on load, as before: unpickle only trusted data.
+    """
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    assert len(names) > 1, "attrgetter of one name returns the value, not a tuple"
+    getter = operator.attrgetter(*names)
+    set_slot = object.__setattr__
+
+    def __getstate__(self: object) -> tuple[Any, ...]:
+        state: tuple[Any, ...] = getter(self)
+        return state
+
+    def __setstate__(self: object, state: tuple[Any, ...] | list[Any]) -> None:
+        deque(map(set_slot, repeat(self, len(names)), names, state), maxlen=0)
+
+    __getstate__.__qualname__ = f"{cls.__qualname__}.__getstate__"
+    __setstate__.__qualname__ = f"{cls.__qualname__}.__setstate__"
+    setattr(cls, "__getstate__", __getstate__)  # noqa: B010 - mypy: no method assignment
+    setattr(cls, "__setstate__", __setstate__)  # noqa: B010
+
+
+for _cls in (Position, Name, Date, ArxivId, Category, Paper):
+    _fast_pickling(_cls)
+del _cls

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pubconv.model import ArxivId, Date, Name, Paper, Position
+
+from .strategies import papers
 
 
 def test_paper_is_frozen_and_hashable() -> None:
@@ -81,3 +86,44 @@ def test_arxiv_forms() -> None:
     assert str(a) == "2008.12284v1"
     assert a.doi == "10.48550/arXiv.2008.12284"
     assert a.url == "https://arxiv.org/abs/2008.12284v1"
+
+
+# --- pickling (what --jobs workers send back) -------------------------------------------
+
+
+def _every_field(p: Paper) -> tuple[object, ...]:
+    """All field values, the ones equality ignores (origin, raw) included."""
+    return tuple(getattr(p, f.name) for f in dataclasses.fields(p))
+
+
+@settings(max_examples=150, deadline=None)
+@given(papers(), st.integers(min_value=0, max_value=5))
+def test_pickle_round_trip_keeps_every_field(p: Paper, protocol: int) -> None:
+    p = p.replace(
+        origin=Position(source="a.bib", line=7, column=2, path="$[0]"),
+        raw=(("title", "{T}"), ("bibtex:raw", "x")),
+    )
+    back = pickle.loads(pickle.dumps(p, protocol=protocol))
+    assert type(back) is Paper
+    assert back == p
+    assert _every_field(back) == _every_field(p)  # origin and raw too (not part of ==)
+    assert back.origin == p.origin
+
+
+def test_pickle_state_is_the_tuple_of_field_values() -> None:
+    n = Name(family="Knuth", given="Donald E.")
+    assert n.__getstate__() == ("Knuth", "Donald E.", None, None, None, None)  # type: ignore[attr-defined]
+
+
+def test_pickles_from_the_dataclasses_state_form_still_load() -> None:
+    """dataclasses' own __getstate__ gave a list in field order: such pickles load the same."""
+    p = Paper(title="T", author=(Name(family="B"),), issued=Date(year=2020, month=8))
+    fresh = object.__new__(Paper)
+    fresh.__setstate__([getattr(p, f.name) for f in dataclasses.fields(p)])  # type: ignore[attr-defined]
+    assert fresh == p and _every_field(fresh) == _every_field(p)
+
+
+def test_restored_objects_stay_frozen() -> None:
+    back = pickle.loads(pickle.dumps(Date(year=2020)))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        back.year = 2021  # type: ignore[misc]
