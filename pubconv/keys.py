@@ -126,24 +126,24 @@ class _KeySet:
     """A compact set of keys: 64-bit fingerprints in an open-addressing table.
 
     A streamed output file can hold millions of keys; as ``str`` objects in a ``set``
-    they took about 110 bytes each, here they take at most 16. Two different keys
-    share a fingerprint with probability 2**-64 per pair (about 3e-8 over a million
-    keys); the only effect would be a needless collision suffix, never a duplicate.
+    they took about 110 bytes each, here they take at most 16. The fingerprint is
+    the string's own hash (SipHash-1-3, keyed at random per process unless
+    ``PYTHONHASHSEED`` fixes it; ``str`` caches it, so it costs nothing after the
+    first use). Two different keys share a fingerprint with probability about
+    2**-64 per pair (about 3e-8 over a million keys); the only effect would be a
+    needless collision suffix, never a duplicate.
     """
 
-    __slots__ = ("_blake2b", "_mask", "_size", "_table")
+    __slots__ = ("_mask", "_size", "_table")
 
     def __init__(self) -> None:
-        import hashlib  # here, not at the top: OpenSSL's start-up cost is paid only by writers
-
-        self._blake2b = hashlib.blake2b
         self._table = array("Q", bytes(8 * 1024))
         self._mask = 1023
         self._size = 0
 
-    def _fingerprint(self, key: str) -> int:
-        digest = self._blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        return int.from_bytes(digest, "little") or 1  # 0 marks an empty slot
+    @staticmethod
+    def _fingerprint(key: str) -> int:
+        return (hash(key) & _MASK64) or 1  # 0 marks an empty slot
 
     def _slot(self, fp: int) -> int:
         table, mask = self._table, self._mask
@@ -167,8 +167,7 @@ class _KeySet:
     def add_new(self, key: str) -> bool:
         """Add ``key``; False when it was already there (one fingerprint for test and add)."""
         # _fingerprint and _slot inlined: this runs once or twice per written entry
-        digest = self._blake2b(key.encode("utf-8", "surrogatepass"), digest_size=8).digest()
-        fp = int.from_bytes(digest, "little") or 1
+        fp = (hash(key) & _MASK64) or 1
         table, mask = self._table, self._mask
         i = fp & mask
         while True:
@@ -188,6 +187,9 @@ class _KeySet:
                 if old_fp:
                     self._table[self._slot(old_fp)] = old_fp
         return True
+
+
+_MASK64: Final = (1 << 64) - 1
 
 
 #: Base keys whose next collision suffix is remembered (an LRU; older ones start again at ``a``).
