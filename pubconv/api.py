@@ -30,12 +30,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import IO, Any, BinaryIO, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
 from . import _gc, registry
 from .errors import Diagnostic, InputError, PubconvWarning, Severity, StrictError
 from .formats.base import ReadResult
 from .model import Paper, Position
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+    from .keys import KeyLog
 
 __all__ = [
     "ConvertReport",
@@ -680,6 +685,24 @@ def _worker_count(jobs: int | None, inputs: int) -> int:
     return max(1, min(jobs, inputs))
 
 
+def _pool(workers: int) -> Executor:
+    """A pool of worker processes that know the parent's format table.
+
+    Workers are forked where that is safe and cheap (Linux, and a parent running
+    one thread: a fork copies no other thread's held locks); they start without
+    re-importing pubconv. Anywhere else they are spawned.
+    """
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
+    specs = tuple(f.spec for f in registry.all_formats())
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(specs,)
+    )
+
+
 def _parallel_items(
     inputs: Sequence[str], workers: int, from_: str | None, encoding: str | None, stdin: BinaryIO | None
 ) -> Iterator[list[Paper | Diagnostic]]:
@@ -690,17 +713,10 @@ def _parallel_items(
     every platform, and safe in a threaded parent). A worker's exception is
     raised here when its input's turn comes, as it would be without workers.
     """
-    import multiprocessing
     from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+    from concurrent.futures import Future
 
-    specs = tuple(f.spec for f in registry.all_formats())
-    pool = ProcessPoolExecutor(
-        workers,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=_init_worker,
-        initargs=(specs,),
-    )
+    pool = _pool(workers)
     pending: deque[Future[bytes]] = deque()
     todo = iter(inputs)
 
@@ -724,6 +740,169 @@ def _parallel_items(
             yield batch
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+#: Least input per part when one file is converted in parts (smaller parts cost more to
+#: start and join than they save).
+_SPLIT_MIN_BYTES = 512 * 1024
+
+# what a part's diagnostics are, by when a one-pass conversion would report them
+_LEAD, _BODY, _TAIL = 0, 1, 2
+
+
+@dataclass(slots=True)
+class _Part:
+    """One part of a split conversion: its output text and what happened, in order."""
+
+    text: str
+    events: list[tuple[int, Diagnostic]]
+    """``(phase, diagnostic)``: reader problems before the first record (_LEAD), everything
+    reported while records flowed (_BODY), the writer's last report (_TAIL)."""
+    records: int
+    input_keys: set[str]
+    key_log: KeyLog
+
+
+def _convert_part(
+    text: str, start: int, end: int, source: str, from_: str, to: str, options: dict[str, Any]
+) -> _Part:
+    """Read ``text[start:end]`` and write it: what :func:`convert_files` does for one part.
+
+    The diagnostics are recorded the way ``convert_files`` reports them, with the
+    phase that places them among the other parts' (see :func:`_split_order`).
+    """
+    from .keys import recording
+
+    reader, fmt = registry.get(from_), registry.get(to)
+    events: list[tuple[int, Diagnostic]] = []
+    input_keys: set[str] = set()
+    writer_diags: list[Diagnostic] = []
+    phase = _LEAD
+    records = 0
+    last_origin: Position | None = None
+
+    def papers() -> Iterator[Paper]:
+        nonlocal records
+        for item in reader.module.read_part(text, start, end, source=source, keys=input_keys):
+            if isinstance(item, Paper):
+                records += 1
+                yield item
+            else:
+                events.append((phase, item))
+
+    def flushing(items: Iterator[Paper]) -> Iterator[Paper]:
+        nonlocal phase, last_origin
+        for p in items:
+            phase = _BODY
+            while writer_diags:
+                events.append((_BODY, _placed(writer_diags.pop(0), last_origin)))
+            d = losses(p, fmt)
+            if d is not None:
+                events.append((_BODY, d))
+            last_origin = p.origin
+            yield p
+
+    with recording() as key_log, _gc_paused():
+        out = "".join(fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options))
+    events += [(_TAIL, _placed(d, last_origin)) for d in writer_diags]
+    return _Part(out, events, records, input_keys, key_log)
+
+
+def _split_order(parts: Sequence[_Part]) -> Iterator[Diagnostic]:
+    """The parts' diagnostics in the order one pass over the whole input reports them.
+
+    One pass reports a record's writer diagnostics when the next record arrives: the
+    last ones of a part come after the next part's leading reader problems, and before
+    anything else of the next part that has records.
+    """
+    tail: list[Diagnostic] = []
+    for part in parts:
+        yield from (d for phase, d in part.events if phase == _LEAD)
+        if part.records:
+            yield from tail
+            tail = [d for phase, d in part.events if phase == _TAIL]
+            yield from (d for phase, d in part.events if phase == _BODY)
+    yield from tail
+
+
+def _parts_agree(parts: Sequence[_Part]) -> bool:
+    """True when the parts, written apart, say what one pass would.
+
+    A citation key in two parts would have been a duplicate (``PC200``) in one
+    pass; a key a later part's writer tried that an earlier part's writer gave
+    out would have been renamed. Either way the input is converted in one pass.
+    """
+    seen_input: set[str] = set()
+    taken: set[str] = set()
+    for part in parts:
+        if not seen_input.isdisjoint(part.input_keys) or not taken.isdisjoint(part.key_log.tried):
+            return False
+        seen_input |= part.input_keys
+        taken |= part.key_log.taken
+    return True
+
+
+def _split_convert(
+    path: str,
+    fmt: registry.Format,
+    from_: str | None,
+    encoding: str | None,
+    jobs: int | None,
+    options: dict[str, Any],
+) -> list[_Part] | None:
+    """Convert one large input in parts, one per worker, or None when it cannot be split.
+
+    The parts are cut where the reader starts a record, read and written at once
+    (this process takes the first), and joined. The result is what one pass gives,
+    diagnostics and their order included; when the parts cannot know that (a key in
+    two parts, a ``crossref``; see :func:`_parts_agree`), the caller converts in one pass.
+    """
+    if encoding is not None and codecs.lookup(encoding).name != "utf-8":
+        return None
+    if not fmt.joins or not set(options) <= fmt.write_options():
+        return None
+    wanted = min(_worker_count(jobs, os.path.getsize(path) // _SPLIT_MIN_BYTES or 1), 64)
+    if wanted < 2:
+        return None
+    with open(path, "rb") as fh:
+        data = fh.read()
+    if b"\r" in data:  # the line reader normalises such text line by line: keep one path for it
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    del data
+    text = text.removeprefix("\ufeff")
+    reader = _detect(from_, text[: registry.SNIFF_CHARS], path)
+    if not reader.splits:
+        return None
+    cuts = reader.module.split_points(text, wanted)
+    if not cuts:
+        return None
+    bounds = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
+    args = (path, reader.name, fmt.name, options)
+    with _pool(len(bounds) - 1) as pool:
+        futures = [pool.submit(_convert_part, text, a, b, *args) for a, b in bounds[1:]]
+        try:
+            first_start, first_end = bounds[0]
+            parts = [_convert_part(text, first_start, first_end, *args)]
+            parts += [f.result() for f in futures]
+        except Exception:  # one pass raises it again, where it belongs
+            for f in futures:
+                f.cancel()
+            return None
+    del text
+    if not _parts_agree(parts):
+        return None
+    return parts
+
+
+def _part_texts(parts: list[_Part]) -> Iterator[str]:
+    """Each part's output, dropped here once it is handed on (the output is written as it goes)."""
+    for part in parts:
+        text, part.text = part.text, ""
+        yield text
 
 
 def convert_files(
@@ -754,14 +933,20 @@ def convert_files(
     are the same as with ``jobs=1``: results come back in input order and are
     written here, by one writer, so citation keys stay unique across inputs. A
     worker holds a whole input's records until it is written, so parallel runs
-    do not stream within a file; one input is always read in this process.
-    Workers are started with ``spawn``, so a script that passes ``jobs`` must
-    keep its top-level code under ``if __name__ == "__main__":``.
+    do not stream within a file. One large input (BibTeX without ``crossref``,
+    clean UTF-8, at least 1 MiB, written as CSL-JSON, RIS, BibTeX to another
+    dialect or BibLaTeX) is instead cut into parts, one per job, each read and
+    written at once, and joined; the result is checked to be what one pass gives
+    (a citation key in two parts sends the input back to one pass), and the
+    output is held in memory until it is written. Workers are forked on Linux
+    when the caller runs one thread, and spawned otherwise, so a script that
+    passes ``jobs`` must keep its top-level code under
+    ``if __name__ == "__main__":``.
     ``on_progress`` is called with the number of records read so far, after
     each record.
 
     .. versionchanged:: 0.2
-       ``jobs`` and ``on_progress``.
+       ``jobs`` and ``on_progress``; ``jobs`` splits one large input.
     """
     fmt = registry.get(to)
     if not fmt.can_write:
@@ -843,7 +1028,20 @@ def convert_files(
             last_origin[0] = p.origin
             yield p  # under strict, keep going: every diagnostic is reported, then nothing is written
 
-    chunks = fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options)
+    split = None
+    if whole is None and len(inputs) == 1 and inputs[0] != "-" and _worker_count(jobs, 2) > 1:
+        split = _split_convert(inputs[0], fmt, from_, encoding, jobs, options)
+    chunks: Iterable[str]
+    if split is not None:
+        for part in split:
+            report.records += part.records
+            if on_progress is not None and part.records:
+                on_progress(report.records)
+        for d in _split_order(split):
+            note(d)
+        chunks = fmt.module.join_parts(_part_texts(split))
+    else:
+        chunks = fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options)
 
     def finish() -> None:
         while writer_diags:

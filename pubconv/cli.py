@@ -121,8 +121,8 @@ def _build_parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=1,
         metavar="N",
-        help="read up to N input files at once in worker processes (0 or auto: one per CPU; default 1); "
-        "the output is the same as with 1",
+        help="read up to N input files at once in worker processes, or one large BibTeX file in N parts "
+        "(0 or auto: one per CPU; default 1); the output is the same as with 1",
     )
     parser.add_argument(
         "--progress",

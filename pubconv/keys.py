@@ -18,13 +18,15 @@ import re
 import unicodedata
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Final
 
 from .errors import Diagnostic
 from .model import Paper
 
-__all__ = ["STOPWORDS", "KeyAllocator", "fold", "generate_key"]
+__all__ = ["STOPWORDS", "KeyAllocator", "KeyLog", "fold", "generate_key", "recording"]
 
 STOPWORDS: Final = frozenset(
     [
@@ -192,6 +194,36 @@ class _KeySet:
 _MASK64: Final = (1 << 64) - 1
 
 
+class KeyLog:
+    """What the allocators made while :func:`recording` was active (lower-cased keys).
+
+    ``tried`` holds every key an allocator tested, ``taken`` the ones it gave out.
+    Two allocators that handle consecutive parts of one output agree with a single
+    allocator over the whole when no key the later one tried was taken by the
+    earlier one (see :func:`pubconv.api.convert_files`, which splits large inputs).
+    """
+
+    __slots__ = ("taken", "tried")
+
+    def __init__(self) -> None:
+        self.tried: set[str] = set()
+        self.taken: set[str] = set()
+
+
+_LOG: ContextVar[KeyLog | None] = ContextVar("pubconv_key_log", default=None)
+
+
+@contextmanager
+def recording() -> Iterator[KeyLog]:
+    """Record the keys that allocators created inside the block test and give out."""
+    log = KeyLog()
+    token = _LOG.set(log)
+    try:
+        yield log
+    finally:
+        _LOG.reset(token)
+
+
 #: Base keys whose next collision suffix is remembered (an LRU; older ones start again at ``a``).
 _NEXT_MAX: Final = 4096
 
@@ -208,20 +240,31 @@ class KeyAllocator:
         """The keys given out so far, lower-cased (BibTeX compares keys case-insensitively)."""
         # next suffix index to try per base key: keeps n collisions linear, not quadratic
         self._next: OrderedDict[str, int] = OrderedDict()
+        self._log = _LOG.get()
 
     def _unique(self, base: str) -> str:
         """``base``, or ``base`` with the first free suffix; recorded as used."""
         low = base.lower()
+        log = self._log
         i = self._next.pop(low, None)
         if i is None:
+            if log is not None:
+                log.tried.add(low)
             if self.used.add_new(low):
+                if log is not None:
+                    log.taken.add(low)
                 return base
             i = 0
         # else: _next only holds bases already used, so ``add_new(low)`` would have said False
         while True:
             cand = base + _suffix(i)
             i += 1
-            if self.used.add_new(cand.lower()):
+            cand_low = cand.lower()
+            if log is not None:
+                log.tried.add(cand_low)
+            if self.used.add_new(cand_low):
+                if log is not None:
+                    log.taken.add(cand_low)
                 self._next[low] = i
                 if len(self._next) > _NEXT_MAX:
                     self._next.popitem(last=False)

@@ -102,6 +102,17 @@ class Format:
         """True when the module reads record by record (``iter_read``)."""
         return getattr(self.module, "iter_read", None) is not None
 
+    @property
+    def splits(self) -> bool:
+        """True when one large input can be read in parts (``split_points`` and ``read_part``)."""
+        m = self.module
+        return getattr(m, "split_points", None) is not None and getattr(m, "read_part", None) is not None
+
+    @property
+    def joins(self) -> bool:
+        """True when outputs written part by part can be joined into one (``join_parts``)."""
+        return getattr(self.module, "join_parts", None) is not None
+
     def write_options(self) -> frozenset[str]:
         """Keyword options the writer accepts (beyond ``diagnostics``)."""
         params = _parameters(self.module.write)

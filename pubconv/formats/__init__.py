@@ -27,6 +27,14 @@ Formats that stream also export ``iter_read(lines, *, source)`` yielding
 one record at a time, and ``iter_write(papers, *, diagnostics, **options)``
 yielding text chunks.
 
+A format whose large inputs can be read in parts (``convert_files`` with
+``jobs``) exports ``split_points(text, parts) -> list[int]`` (offsets of cuts
+between records; none when the text cannot be cut) and ``read_part(text, start,
+end, *, source, keys)`` (what ``iter_read`` yields for that part, positions in
+the whole text; the part's citation keys are added to ``keys``). A writer whose
+outputs for consecutive parts can be joined exports ``join_parts(texts)``,
+yielding the one output as chunks.
+
 Functions take and return ``str``: files, encodings and streams are the
 business of :mod:`pubconv.api` alone.
 """

@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from ..errors import Diagnostic
 from ..model import Paper
 
-__all__ = ["FormatModule", "ReadResult", "collect", "unsupported_defaults"]
+__all__ = ["FormatModule", "ReadResult", "collect", "slices", "unsupported_defaults"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,13 @@ def collect(items: Iterable[Paper | Diagnostic], document: Any = None) -> ReadRe
     for item in items:
         (papers if isinstance(item, Paper) else diags).append(item)  # type: ignore[arg-type]
     return ReadResult(tuple(papers), tuple(diags), document)
+
+
+def slices(text: str, start: int = 0, end: int | None = None, size: int = 1 << 20) -> Iterator[str]:
+    """``text[start:end]`` as pieces of at most ``size`` characters (no full-size copy)."""
+    end = len(text) if end is None else end
+    for i in range(start, end, size):
+        yield text[i : min(end, i + size)]
 
 
 def unsupported_defaults(supports: frozenset[str]) -> dict[str, Any]:

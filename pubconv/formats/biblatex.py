@@ -666,3 +666,7 @@ def normalize(paper: Paper) -> Paper:
     if kind is not None and out.genre is not None and out.genre.lower() == kind:
         changes["genre"] = None
     return out.replace(**changes)
+
+
+#: Parts written one by one join as the BibTeX writer's do (see :func:`pubconv.formats.bibtex.join_parts`).
+join_parts = B.join_parts

@@ -76,7 +76,7 @@ from ..names import _case as _bib_case
 from ..names import split_parts
 from ._bibtex import tables as T
 from ._bibtex.tokenizer import Block, LineIndex, Value, _Broken, _value, render_value, tokenize
-from .base import ReadResult, unsupported_defaults
+from .base import ReadResult, slices, unsupported_defaults
 
 __all__ = [
     "ALIASES",
@@ -888,6 +888,77 @@ def iter_read(
 
 
 # ---------------------------------------------------------------------------------------------
+# reading one large input in parts (``convert_files`` with ``jobs``)
+
+#: A line where the streaming reader starts a piece (see :func:`_chunks`).
+_PIECE_START = _lazy(r"^[ \t]*@", re.MULTILINE)
+_STRING_CMD = _lazy(r"@[ \t]*string", re.IGNORECASE)
+_CROSSREF = _lazy(r"crossref", re.IGNORECASE)
+
+
+def split_points(text: str, parts: int) -> list[int]:
+    """Offsets that cut ``text`` into at most ``parts`` parts read alike on their own.
+
+    Each cut is at the start of a line where the streaming reader starts a piece,
+    so a part holds whole pieces, each read as it is in one pass. Nothing is cut
+    when the text names a ``crossref`` (a child may come before its parent, or in
+    another part). Duplicate keys across parts and ``@string`` macros are handled
+    by :func:`read_part` and the caller.
+    """
+    if parts < 2 or _CROSSREF.search(text) is not None:
+        return []
+    cuts: list[int] = []
+    for i in range(1, parts):
+        target = max(len(text) * i // parts, cuts[-1] + 1 if cuts else 1)
+        m = _PIECE_START.search(text, target)
+        if m is None:
+            break
+        cuts.append(m.start())
+    return sorted(set(cuts))
+
+
+def _lines_of(text: str) -> list[str]:
+    """The lines of ``text`` (each ending in ``\n`` but an unterminated last one), as the api
+    hands a clean UTF-8 file to :func:`iter_read`."""
+    lines = text.split("\n")
+    last = lines.pop()
+    out = [line + "\n" for line in lines]
+    if last:
+        out.append(last)
+    return out
+
+
+def read_part(
+    text: str, start: int, end: int, *, source: str = "<string>", keys: set[str] | None = None
+) -> Iterator[Paper | Diagnostic]:
+    """What :func:`iter_read` yields for the pieces of ``text[start:end]``.
+
+    ``start`` and ``end`` are cuts from :func:`split_points` (or the ends of the
+    text). The ``@string`` macros defined before ``start`` are read first, so
+    the part's values evaluate as in one pass over the whole text; positions
+    are those in the whole text. ``keys`` receives the part's citation keys,
+    lower-cased: a key in two parts is a duplicate that one pass would have
+    reported (``PC200``), which the caller must check for. A part must not hold a
+    ``crossref`` (:func:`split_points` does not cut such a text).
+    """
+    reader = _Reader(source)
+    reader.retain = False  # no crossref: no entry's fields need keeping
+    if keys is not None:
+        reader.keys_seen = keys
+    if start and _STRING_CMD.search(text, 0, start) is not None:
+        prelude = _Reader(source)
+        prelude.retain = False
+        for piece, offset in _chunks(_lines_of(text[:start])):
+            if _STRING_CMD.search(piece) is not None:
+                for _ in prelude.blocks(piece, LineIndex(piece, source, offset), []):
+                    pass  # the part before reports this piece's entries and problems
+        reader.macros = prelude.macros
+    base = text.count("\n", 0, start)
+    pieces = ((piece, base + offset) for piece, offset in _chunks(_lines_of(text[start:end])))
+    return _iter(pieces, source, reader, stream=True)
+
+
+# ---------------------------------------------------------------------------------------------
 # writer
 
 _KEY_OK = _lazy(r"[^\s,{}()\"#%'=\\~]+")
@@ -1332,6 +1403,17 @@ def _emit_document(w: _Writer, papers: Iterable[Paper], document: BibDocument | 
         for text in document.comments:
             yield ("" if first else "\n") + f"@comment{{{text}}}\n"
             first = False
+
+
+def join_parts(texts: Iterable[str]) -> Iterator[str]:
+    """The outputs of consecutive parts written one by one (without ``document``), as one text."""
+    first = True
+    for text in texts:
+        if text:
+            if not first:
+                yield "\n"
+            first = False
+            yield from slices(text)
 
 
 def write(

@@ -83,7 +83,7 @@ from ..errors import Diagnostic
 from ..keys import KeyAllocator
 from ..model import ITEM_TYPES, ArxivId, Date, Name, Paper, Position
 from ..serialize import field_to_json, paper_from_dict, paper_to_dict
-from .base import ReadResult
+from .base import ReadResult, slices
 
 __all__ = [
     "ALIASES",
@@ -1254,6 +1254,19 @@ def iter_write(papers: Iterable[Paper], *, diagnostics: list[Diagnostic] | None 
         out = [sep]
         _dump(_item(p, keys.allocate(p, diagnostics)), "  ", out)
         yield "".join(out)
+        sep = ",\n  "
+    yield "[]\n" if sep == "[\n  " else "\n]\n"
+
+
+def join_parts(texts: Iterable[str]) -> Iterator[str]:
+    """The outputs of consecutive parts written one by one (each a whole array), as one array."""
+    sep = "[\n  "
+    for text in texts:
+        if text == "[]\n":
+            continue
+        assert text.startswith("[\n  ") and text.endswith("\n]\n"), "not iter_write's output"
+        yield sep
+        yield from slices(text, 4, len(text) - 3)
         sep = ",\n  "
     yield "[]\n" if sep == "[\n  " else "\n]\n"
 

@@ -106,7 +106,7 @@ from ..model import ArxivId, Category, Date, Name, Paper, Position
 from ..names import is_suffix, looks_like_organisation, parse_plain
 from ..serialize import paper_from_dict, paper_to_dict
 from ._ris_tables import BOOK_TYS, READ_TY, SIMPLE_TAGS, TYPE_TAGS, WRITE_TY
-from .base import ReadResult, collect, unsupported_defaults
+from .base import ReadResult, collect, slices, unsupported_defaults
 
 __all__ = [
     "ALIASES",
@@ -866,6 +866,12 @@ def iter_write(
             lines.insert(len(lines) - 1, _pubconv_line(fix))
         lines.append("")
         yield newline.join(lines) + newline
+
+
+def join_parts(texts: Iterable[str]) -> Iterator[str]:
+    """The outputs of consecutive parts written one by one, as one text (records just follow)."""
+    for text in texts:
+        yield from slices(text)
 
 
 def write(
