@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import repeat
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeAlias
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Final, TypeAlias
 
 from . import _gc, registry
 from .errors import Diagnostic, InputError, PubconvWarning, Severity, StrictError
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from .keys import KeyLog
 
 __all__ = [
+    "REPORT_KEEP",
     "ConvertReport",
     "convert",
     "convert_files",
@@ -518,8 +519,22 @@ class ConvertReport:
     """Diagnostics at error level (a record, or part of an input, was not converted)."""
     warnings: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    """The warning- and error-level diagnostics; info-level ones (a generated citation key for
-    every record of a listing) only go to ``on_diagnostic``, so memory stays flat on long streams."""
+    """The first :data:`REPORT_KEEP` warning- and error-level diagnostics (all of them with
+    ``strict=True``, which raises :class:`StrictError` with them). Every diagnostic goes
+    to ``on_diagnostic``, and ``errors`` and ``warnings`` count them all; info-level ones (a
+    generated citation key for every record of a listing) and the warnings after the first
+    :data:`REPORT_KEEP` (a field the target cannot hold, on every record) are not kept here,
+    so memory stays flat on long streams."""
+    omitted: int = 0
+    """Warning- and error-level diagnostics not kept in :attr:`diagnostics` (past the first
+    :data:`REPORT_KEEP`).
+
+    .. versionadded:: 0.2
+    """
+
+
+#: Most warning- and error-level diagnostics a :class:`ConvertReport` keeps.
+REPORT_KEEP: Final = 1000
 
 
 @contextmanager
@@ -964,7 +979,10 @@ def convert_files(
         elif d.severity is Severity.WARNING:
             report.warnings += 1
         if _is_reportable(d):  # info (one per generated key) would grow with the stream
-            report.diagnostics.append(d)
+            if strict or len(report.diagnostics) < REPORT_KEEP:  # strict: all, for StrictError
+                report.diagnostics.append(d)
+            else:  # a warning per record (a field the target cannot hold) would grow with it too
+                report.omitted += 1
         if on_diagnostic is not None:
             on_diagnostic(d)
 

@@ -131,3 +131,27 @@ def test_other_streaming_readers_hold_memory_flat(
     assert (tmp_path / "large.out").stat().st_size > 3 * (tmp_path / "small.out").stat().st_size
     assert large_blocks - small_blocks < MAX_BLOCK_GROWTH, (small_blocks, large_blocks)
     assert large_kb - small_kb < MAX_GROWTH_KB, (small_kb, large_kb)
+
+
+def test_a_warning_per_record_is_not_kept_without_bound(tmp_path: Path) -> None:
+    """A field the target cannot hold warns on every record: the report keeps the first
+    REPORT_KEEP, counts them all, and passes every one to on_diagnostic."""
+    import io
+
+    from pubconv import api
+    from pubconv.errors import Diagnostic, StrictError
+
+    n = api.REPORT_KEEP + 500
+    src = _listing(n, tmp_path / "in.txt")
+    bib = tmp_path / "in.bib"
+    api.convert_files([str(src)], "bibtex", output=str(bib))
+    seen: list[Diagnostic] = []
+    report = api.convert_files([str(bib)], "ris", stdout=io.StringIO(), on_diagnostic=seen.append)
+    lost = [d for d in seen if d.code == "PC400"]  # RIS cannot hold title_nocase
+    assert len(lost) == n and report.warnings >= n
+    assert len(report.diagnostics) == api.REPORT_KEEP
+    assert report.omitted == report.warnings + report.errors - api.REPORT_KEEP
+    assert report.diagnostics == [d for d in seen if d.severity.value != "info"][: api.REPORT_KEEP]
+    with pytest.raises(StrictError) as exc:  # strict keeps them all, for the exception
+        api.convert_files([str(bib)], "ris", stdout=io.StringIO(), strict=True)
+    assert len(exc.value.diagnostics) >= n
