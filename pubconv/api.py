@@ -708,14 +708,22 @@ def _pool(workers: int) -> Executor:
     re-importing pubconv. Anywhere else they are spawned.
     """
     import multiprocessing
-    import threading
     from concurrent.futures import ProcessPoolExecutor
 
-    method = "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
     specs = tuple(f.spec for f in registry.all_formats())
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker, initargs=(specs,)
+        workers,
+        mp_context=multiprocessing.get_context(_start_method()),
+        initializer=_init_worker,
+        initargs=(specs,),
     )
+
+
+def _start_method() -> str:
+    """``fork`` on Linux when this process runs one thread (see :func:`_pool`), else ``spawn``."""
+    import threading
+
+    return "fork" if sys.platform.startswith("linux") and threading.active_count() == 1 else "spawn"
 
 
 def _parallel_items(
@@ -760,6 +768,9 @@ def _parallel_items(
 #: Least input per part when one file is converted in parts (smaller parts cost more to
 #: start and join than they save).
 _SPLIT_MIN_BYTES = 512 * 1024
+#: Largest input converted in parts: the text and the joined output are held in memory,
+#: where one pass streams in flat memory.
+_SPLIT_MAX_BYTES = 256 * 1024 * 1024
 
 # what a part's diagnostics are, by when a one-pass conversion would report them
 _LEAD, _BODY, _TAIL = 0, 1, 2
@@ -778,15 +789,25 @@ class _Part:
     key_log: KeyLog
 
 
+#: The text being split, for forked workers: they inherit it instead of receiving a pickled
+#: copy each (set only while a split conversion's pool runs).
+_SPLIT_TEXT: str | None = None
+
+
 def _convert_part(
-    text: str, start: int, end: int, source: str, from_: str, to: str, options: dict[str, Any]
+    text: str | None, start: int, end: int, source: str, from_: str, to: str, options: dict[str, Any]
 ) -> _Part:
     """Read ``text[start:end]`` and write it: what :func:`convert_files` does for one part.
 
-    The diagnostics are recorded the way ``convert_files`` reports them, with the
-    phase that places them among the other parts' (see :func:`_split_order`).
+    ``text`` None means the inherited :data:`_SPLIT_TEXT`. The diagnostics are recorded
+    the way ``convert_files`` reports them, with the phase that places them among the
+    other parts' (see :func:`_split_order`).
     """
     from .keys import recording
+
+    if text is None:
+        text = _SPLIT_TEXT
+        assert text is not None, "a forked worker inherits the text"
 
     reader, fmt = registry.get(from_), registry.get(to)
     events: list[tuple[int, Diagnostic]] = []
@@ -876,7 +897,10 @@ def _split_convert(
         return None
     if not fmt.joins or not set(options) <= fmt.write_options():
         return None
-    wanted = min(_worker_count(jobs, os.path.getsize(path) // _SPLIT_MIN_BYTES or 1), 64)
+    size = os.path.getsize(path)
+    if size > _SPLIT_MAX_BYTES:  # the text and the joined output are held: stream instead
+        return None
+    wanted = min(_worker_count(jobs, size // _SPLIT_MIN_BYTES or 1), 64)
     if wanted < 2:
         return None
     with open(path, "rb") as fh:
@@ -897,16 +921,23 @@ def _split_convert(
         return None
     bounds = list(zip([0, *cuts], [*cuts, len(text)], strict=True))
     args = (path, reader.name, fmt.name, options)
-    with _pool(len(bounds) - 1) as pool:
-        futures = [pool.submit(_convert_part, text, a, b, *args) for a, b in bounds[1:]]
-        try:
-            first_start, first_end = bounds[0]
-            parts = [_convert_part(text, first_start, first_end, *args)]
-            parts += [f.result() for f in futures]
-        except Exception:  # one pass raises it again, where it belongs
-            for f in futures:
-                f.cancel()
-            return None
+    global _SPLIT_TEXT
+    inherited = _start_method() == "fork"
+    _SPLIT_TEXT = text if inherited else None
+    try:
+        with _pool(len(bounds) - 1) as pool:
+            sent = None if inherited else text
+            futures = [pool.submit(_convert_part, sent, a, b, *args) for a, b in bounds[1:]]
+            try:
+                first_start, first_end = bounds[0]
+                parts = [_convert_part(text, first_start, first_end, *args)]
+                parts += [f.result() for f in futures]
+            except Exception:  # one pass raises it again, where it belongs
+                for f in futures:
+                    f.cancel()
+                return None
+    finally:
+        _SPLIT_TEXT = None
     del text
     if not _parts_agree(parts):
         return None
@@ -949,7 +980,7 @@ def convert_files(
     written here, by one writer, so citation keys stay unique across inputs. A
     worker holds a whole input's records until it is written, so parallel runs
     do not stream within a file. One large input (BibTeX without ``crossref``,
-    clean UTF-8, at least 1 MiB, written as CSL-JSON, RIS, BibTeX to another
+    clean UTF-8, from 1 to 256 MiB, written as CSL-JSON, RIS, BibTeX to another
     dialect or BibLaTeX) is instead cut into parts, one per job, each read and
     written at once, and joined; the result is checked to be what one pass gives
     (a citation key in two parts sends the input back to one pass), and the

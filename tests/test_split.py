@@ -234,3 +234,27 @@ def test_split_order_across_a_part_without_records() -> None:
     ]
     order = [x.message for x in api._split_order(parts)]
     assert order == ["l0", "b0", "l1", "l2", "t0", "b2", "t2"]
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_forked_workers_inherit_the_text_and_spawned_ones_receive_it(
+    tmp_path: Path, splits: list[bool], monkeypatch: pytest.MonkeyPatch, method: str
+) -> None:
+    import multiprocessing
+
+    if method not in multiprocessing.get_all_start_methods():
+        pytest.skip(f"no {method} start method here")
+    monkeypatch.setattr(api, "_start_method", lambda: method)
+    text = '@string{jn = "J"}\n\n' + _entries(40) + "@article{late,\n  journal = jn,\n}\n"
+    assert_same(_bib(tmp_path, text), "csljson")
+    assert splits == [True]
+    assert api._SPLIT_TEXT is None  # not kept once the conversion is done
+
+
+def test_inputs_above_the_size_limit_stream_in_one_pass(
+    tmp_path: Path, splits: list[bool], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _bib(tmp_path, _entries(40))
+    monkeypatch.setattr(api, "_SPLIT_MAX_BYTES", path.stat().st_size - 1)
+    assert_same(path, "csljson")
+    assert splits == [False]
