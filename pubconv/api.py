@@ -795,7 +795,14 @@ _SPLIT_TEXT: str | None = None
 
 
 def _convert_part(
-    text: str | None, start: int, end: int, source: str, from_: str, to: str, options: dict[str, Any]
+    text: str | None,
+    start: int,
+    end: int,
+    source: str,
+    from_: str,
+    to: str,
+    options: dict[str, Any],
+    on_progress: Callable[[int], None] | None = None,
 ) -> _Part:
     """Read ``text[start:end]`` and write it: what :func:`convert_files` does for one part.
 
@@ -822,6 +829,8 @@ def _convert_part(
         for item in reader.module.read_part(text, start, end, source=source, keys=input_keys):
             if isinstance(item, Paper):
                 records += 1
+                if on_progress is not None:
+                    on_progress(records)
                 yield item
             else:
                 events.append((phase, item))
@@ -885,8 +894,11 @@ def _split_convert(
     encoding: str | None,
     jobs: int | None,
     options: dict[str, Any],
+    on_progress: Callable[[int], None] | None = None,
 ) -> list[_Part] | None:
     """Convert one large input in parts, one per worker, or None when it cannot be split.
+
+    ``on_progress`` follows the first part (the one this process converts), record by record.
 
     The parts are cut where the reader starts a record, read and written at once
     (this process takes the first), and joined. The result is what one pass gives,
@@ -930,7 +942,7 @@ def _split_convert(
             futures = [pool.submit(_convert_part, sent, a, b, *args) for a, b in bounds[1:]]
             try:
                 first_start, first_end = bounds[0]
-                parts = [_convert_part(text, first_start, first_end, *args)]
+                parts = [_convert_part(text, first_start, first_end, *args, on_progress)]
                 parts += [f.result() for f in futures]
             except Exception:  # one pass raises it again, where it belongs
                 for f in futures:
@@ -1079,13 +1091,13 @@ def convert_files(
 
     split = None
     if whole is None and len(inputs) == 1 and inputs[0] != "-" and _worker_count(jobs, 2) > 1:
-        split = _split_convert(inputs[0], fmt, from_, encoding, jobs, options)
+        split = _split_convert(inputs[0], fmt, from_, encoding, jobs, options, on_progress)
     chunks: Iterable[str]
     if split is not None:
         for part in split:
             report.records += part.records
-            if on_progress is not None and part.records:
-                on_progress(report.records)
+        if on_progress is not None and split[0].records != report.records:
+            on_progress(report.records)  # the other parts' records, at once
         for d in _split_order(split):
             note(d)
         chunks = fmt.module.join_parts(_part_texts(split))

@@ -258,3 +258,12 @@ def test_inputs_above_the_size_limit_stream_in_one_pass(
     monkeypatch.setattr(api, "_SPLIT_MAX_BYTES", path.stat().st_size - 1)
     assert_same(path, "csljson")
     assert splits == [False]
+
+
+def test_progress_follows_the_first_part_then_jumps_to_the_total(tmp_path: Path, splits: list[bool]) -> None:
+    path = _bib(tmp_path, _entries(60))
+    seen: list[int] = []
+    report = api.convert_files([str(path)], "csljson", stdout=io.StringIO(), jobs=2, on_progress=seen.append)
+    assert splits == [True]
+    assert seen == sorted(seen) and len(seen) > 2  # record by record through the first part
+    assert seen[-1] == report.records == 60
