@@ -822,35 +822,52 @@ def _convert_part(
     writer_diags: list[Diagnostic] = []
     phase = _LEAD
     records = 0
-    last_origin: Position | None = None
+    origin: list[Position | None] = [None]
 
     def papers() -> Iterator[Paper]:
-        nonlocal records
+        nonlocal phase, records
         for item in reader.module.read_part(text, start, end, source=source, keys=input_keys):
             if isinstance(item, Paper):
                 records += 1
                 if on_progress is not None:
                     on_progress(records)
+                phase = _BODY  # from the first record on
                 yield item
             else:
                 events.append((phase, item))
 
-    def flushing(items: Iterator[Paper]) -> Iterator[Paper]:
-        nonlocal phase, last_origin
-        for p in items:
-            phase = _BODY
-            while writer_diags:
-                events.append((_BODY, _placed(writer_diags.pop(0), last_origin)))
-            d = losses(p, fmt)
-            if d is not None:
-                events.append((_BODY, d))
-            last_origin = p.origin
-            yield p
+    def body(d: Diagnostic) -> None:
+        events.append((_BODY, d))
 
     with recording() as key_log, _gc_paused():
-        out = "".join(fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options))
-    events += [(_TAIL, _placed(d, last_origin)) for d in writer_diags]
+        flushed = _flushing(papers(), fmt, writer_diags, body, origin)
+        out = "".join(fmt.iter_write(flushed, diagnostics=writer_diags, **options))
+    events += [(_TAIL, _placed(d, origin[0])) for d in writer_diags]
     return _Part(out, events, records, input_keys, key_log)
+
+
+def _flushing(
+    papers: Iterable[Paper],
+    fmt: registry.Format,
+    writer_diags: list[Diagnostic],
+    report: Callable[[Diagnostic], None],
+    origin: list[Position | None],
+) -> Iterator[Paper]:
+    """``papers`` on their way to ``fmt``'s writer, reporting as they go.
+
+    Before each paper, the writer's diagnostics (they concern the previous paper) are
+    reported placed at that paper's origin, then what ``fmt`` cannot hold of the new
+    one. ``origin[0]`` is the origin of the paper the writer handles now, for what
+    the writer reports after the last one.
+    """
+    for p in papers:
+        while writer_diags:
+            report(_placed(writer_diags.pop(0), origin[0]))
+        d = losses(p, fmt)
+        if d is not None:
+            report(d)
+        origin[0] = p.origin
+        yield p  # under strict, keep going: every diagnostic is reported, then nothing is written
 
 
 def _split_order(parts: Sequence[_Part]) -> Iterator[Diagnostic]:
@@ -916,18 +933,19 @@ def _split_convert(
     if wanted < 2:
         return None
     with open(path, "rb") as fh:
-        data = fh.read()
+        head = fh.read(registry.SNIFF_CHARS)
+        reader = _detect(from_, decode(head, path, encoding)[0], path)  # as one pass detects it
+        if not reader.splits:
+            return None
+        data = head + fh.read()
     if b"\r" in data:  # the line reader normalises such text line by line: keep one path for it
         return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    del data
+    del data, head
     text = text.removeprefix("\ufeff")
-    reader = _detect(from_, text[: registry.SNIFF_CHARS], path)
-    if not reader.splits:
-        return None
     cuts = reader.module.split_points(text, wanted)
     if not cuts:
         return None
@@ -1079,16 +1097,6 @@ def convert_files(
 
     last_origin: list[Position | None] = [None]  # of the paper the writer handles now
 
-    def flushing(items: Iterator[Paper]) -> Iterator[Paper]:
-        for p in items:
-            while writer_diags:  # they concern the previous paper
-                note(_placed(writer_diags.pop(0), last_origin[0]))
-            d = losses(p, fmt)
-            if d is not None:
-                note(d)
-            last_origin[0] = p.origin
-            yield p  # under strict, keep going: every diagnostic is reported, then nothing is written
-
     split = None
     if whole is None and len(inputs) == 1 and inputs[0] != "-" and _worker_count(jobs, 2) > 1:
         split = _split_convert(inputs[0], fmt, from_, encoding, jobs, options, on_progress)
@@ -1102,7 +1110,8 @@ def convert_files(
             note(d)
         chunks = fmt.module.join_parts(_part_texts(split))
     else:
-        chunks = fmt.iter_write(flushing(papers()), diagnostics=writer_diags, **options)
+        flushed = _flushing(papers(), fmt, writer_diags, note, last_origin)
+        chunks = fmt.iter_write(flushed, diagnostics=writer_diags, **options)
 
     def finish() -> None:
         while writer_diags:
