@@ -437,21 +437,20 @@ def main(argv=None):
             src = str(src)
             out = tmp / "out"
             b2x = [[bibutils[0], src], [bibutils[1]]] if bibutils else None
-            results += measure(f"BibTeX->CSL-JSON {label}", [
-                ("pubconv", [*pubconv, src, "--to", "csljson", "-q", "-o", f"{out}.json"], None),
-                ("pandoc", [pandoc, "-f", "bibtex", "-t", "csljson", src, "-o", f"{out}.pandoc.json"] if pandoc else None, None),
-                ("bibutils bib2xml|xml2ris", b2x, f"{out}.bibutils.ris" if b2x else None),
-            ], reps, tmp)
-            # the same with two jobs: one large file is converted in two parts at once (the
+            pandoc_tool = ("pandoc", [pandoc, "-f", "bibtex", "-t", "csljson", src, "-o", f"{out}.pandoc.json"]
+                           if pandoc else None, None)
+            bibutils_tool = ("bibutils bib2xml|xml2ris", b2x, f"{out}.bibutils.ris" if b2x else None)
+            # then the same with two jobs: one large file is converted in two parts at once (the
             # issue's targets are whole-process wall time; this uses both cores, the anchors one)
-            results += measure(f"BibTeX->CSL-JSON {label}, --jobs 2", [
-                ("pubconv", [*pubconv, src, "--to", "csljson", "-q", "-j", "2", "-o", f"{out}.j2.json"], None),
-                ("pandoc", [pandoc, "-f", "bibtex", "-t", "csljson", src, "-o", f"{out}.pandoc.json"] if pandoc else None, None),
-                ("bibutils bib2xml|xml2ris", b2x, f"{out}.bibutils.ris" if b2x else None),
-            ], reps, tmp)
+            for jobs, suffix in (((), ""), (("-j", "2"), ", --jobs 2")):
+                results += measure(f"BibTeX->CSL-JSON {label}{suffix}", [
+                    ("pubconv", [*pubconv, src, "--to", "csljson", "-q", *jobs, "-o", f"{out}{len(jobs)}.json"], None),
+                    pandoc_tool,
+                    bibutils_tool,
+                ], reps, tmp)
             results += measure(f"BibTeX->RIS {label}", [
                 ("pubconv", [*pubconv, src, "--to", "ris", "-q", "-o", f"{out}.ris"], None),
-                ("bibutils bib2xml|xml2ris", b2x, f"{out}.bibutils.ris" if b2x else None),
+                bibutils_tool,
             ], reps, tmp)
             bp, pb = anchor_py("bibtexparser"), anchor_py("pybtex")
             results += measure(f"BibTeX->BibTeX {label}", [
