@@ -836,10 +836,17 @@ def _parents(
     second = _Reader(source, dialect)
     second.stream()
     second.wanted = keys
-    for text, offset in _chunks(lines):
-        for _ in second.blocks(text, LineIndex(text, source, offset), []):
-            pass
+    _scan(second, lines, source)
     return second.fieldsets
+
+
+def _scan(reader: _Reader, lines: Iterable[str], source: str, only: re.Pattern[str] | None = None) -> None:
+    """Run ``reader`` over the pieces of ``lines`` (those ``only`` finds something in) for what
+    it keeps, dropping the entries and diagnostics: another pass reports them."""
+    for text, offset in _chunks(lines):
+        if only is None or only.search(text) is not None:
+            for _ in reader.blocks(text, LineIndex(text, source, offset), []):
+                pass
 
 
 def _gc_paused() -> contextlib.AbstractContextManager[None]:
@@ -913,8 +920,8 @@ def split_points(text: str, parts: int) -> list[int]:
         m = _PIECE_START.search(text, target)
         if m is None:
             break
-        cuts.append(m.start())
-    return sorted(set(cuts))
+        cuts.append(m.start())  # past the previous cut: the cuts increase
+    return cuts
 
 
 def _lines_of(text: str) -> list[str]:
@@ -948,10 +955,7 @@ def read_part(
     if start and _STRING_CMD.search(text, 0, start) is not None:
         prelude = _Reader(source)
         prelude.retain = False
-        for piece, offset in _chunks(_lines_of(text[:start])):
-            if _STRING_CMD.search(piece) is not None:
-                for _ in prelude.blocks(piece, LineIndex(piece, source, offset), []):
-                    pass  # the part before reports this piece's entries and problems
+        _scan(prelude, _lines_of(text[:start]), source, only=_STRING_CMD)  # the part before reports
         reader.macros = prelude.macros
     base = text.count("\n", 0, start)
     pieces = ((piece, base + offset) for piece, offset in _chunks(_lines_of(text[start:end])))
